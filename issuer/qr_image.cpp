@@ -1,0 +1,116 @@
+#include "certledger/qr_image.h"
+
+#include <qrencode.h>
+
+#include <cerrno>
+#include <memory>
+#include <string>
+
+#include "certledger/png.h"
+
+namespace certledger {
+namespace {
+
+constexpr int kQuietZone = 4;
+
+QRecLevel ToQrencode(QrErrorCorrection level) {
+  switch (level) {
+    case QrErrorCorrection::kM: return QR_ECLEVEL_M;
+    case QrErrorCorrection::kQ: return QR_ECLEVEL_Q;
+    case QrErrorCorrection::kH: return QR_ECLEVEL_H;
+  }
+  return QR_ECLEVEL_M;
+}
+
+// Dark module at (x, y) of the symbol with its quiet zone around it.
+bool DarkWithQuietZone(const QrSymbol& s, int x, int y) {
+  x -= kQuietZone;
+  y -= kQuietZone;
+  return x >= 0 && y >= 0 && x < s.width() && y < s.width() && s.dark(x, y);
+}
+
+}  // namespace
+
+Result<QrSymbol> EncodeQr(std::string_view text, QrErrorCorrection level) {
+  if (text.empty()) return Status::InvalidArgument("qr: nothing to encode");
+  // QRcode_encodeData takes bytes with an explicit length: 8-bit mode, no
+  // assumption about NUL termination or character classes.
+  errno = 0;
+  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
+      QRcode_encodeData(static_cast<int>(text.size()),
+                        reinterpret_cast<const unsigned char*>(text.data()), 0,
+                        ToQrencode(level)),
+      &QRcode_free);
+  if (!code) {
+    if (errno == ERANGE) {
+      return Status::ResourceExhausted("qr: " + std::to_string(text.size()) +
+                                       " bytes do not fit in a QR symbol at this error correction");
+    }
+    return Status::Internal("qr: libqrencode failed (errno " + std::to_string(errno) + ")");
+  }
+  int width = code->width;
+  std::vector<bool> dark(static_cast<std::size_t>(width) * width);
+  for (std::size_t i = 0; i < dark.size(); ++i) dark[i] = (code->data[i] & 1) != 0;
+  return QrSymbol(width, std::move(dark));
+}
+
+std::string RenderQrText(const QrSymbol& symbol, bool ansi_colors) {
+  const int n = symbol.width() + 2 * kQuietZone;
+  std::string out;
+  for (int y = 0; y < n; y += 2) {
+    if (ansi_colors) out += "\x1b[30;47m";
+    for (int x = 0; x < n; ++x) {
+      bool top = DarkWithQuietZone(symbol, x, y);
+      bool bottom = y + 1 < n && DarkWithQuietZone(symbol, x, y + 1);
+      if (top && bottom) out += "\u2588";
+      else if (top) out += "\u2580";
+      else if (bottom) out += "\u2584";
+      else out += ' ';
+    }
+    if (ansi_colors) out += "\x1b[0m";
+    out += '\n';
+  }
+  return out;
+}
+
+Result<Bytes> RenderQrPng(const QrSymbol& symbol, int scale) {
+  if (scale < 1 || scale > 64) return Status::InvalidArgument("qr: PNG scale must be 1..64");
+  const int n = symbol.width() + 2 * kQuietZone;
+  const auto side = static_cast<std::uint32_t>(n * scale);
+  Bytes pixels(static_cast<std::size_t>(side) * side, 255);
+  for (int y = 0; y < n; ++y) {
+    for (int x = 0; x < n; ++x) {
+      if (!DarkWithQuietZone(symbol, x, y)) continue;
+      for (int dy = 0; dy < scale; ++dy) {
+        std::size_t row = static_cast<std::size_t>(y * scale + dy) * side;
+        std::fill_n(pixels.begin() + static_cast<std::ptrdiff_t>(row + x * scale), scale, 0);
+      }
+    }
+  }
+  return EncodeGreyPng(side, side, pixels);
+}
+
+std::string RenderQrSvg(const QrSymbol& symbol) {
+  const int n = symbol.width() + 2 * kQuietZone;
+  std::string side = std::to_string(n);
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 " + side + " " +
+      side + "\" shape-rendering=\"crispEdges\">\n"
+      "<rect width=\"" + side + "\" height=\"" + side + "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"";
+  // One horizontal run of dark modules per path segment.
+  for (int y = 0; y < n; ++y) {
+    for (int x = 0; x < n;) {
+      if (!DarkWithQuietZone(symbol, x, y)) { ++x; continue; }
+      int run = 1;
+      while (x + run < n && DarkWithQuietZone(symbol, x + run, y)) ++run;
+      out += "M" + std::to_string(x) + "," + std::to_string(y) + "h" + std::to_string(run) +
+             "v1h-" + std::to_string(run) + "z";
+      x += run;
+    }
+  }
+  out += "\"/>\n</svg>\n";
+  return out;
+}
+
+}  // namespace certledger
