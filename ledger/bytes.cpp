@@ -123,6 +123,9 @@ Result<Bytes> Base64Decode(std::string_view text) {
   }
   std::size_t pad = 0;
   while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
+  if (auto at = text.find('='); at < text.size() - pad) {
+    return Status::InvalidArgument("base64: misplaced padding at position " + std::to_string(at));
+  }
   return Decode64(text.substr(0, text.size() - pad), table, "base64");
 }
 
