@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "certledger/key_file.h"
 #include "certledger/status.h"
 
 namespace certledger::cli {
@@ -66,6 +67,9 @@ class Args {
 // stop here: kExitOk after printing --help, kExitUsage after a parse error.
 std::optional<int> ParseOrExit(Args& args, std::string_view command,
                                const std::vector<std::string>& argv);
+
+// The passphrase given by --passphrase-file or $CERTLEDGER_PASSPHRASE, if any.
+Result<std::optional<Passphrase>> PassphraseFromArgs(const Args& args);
 
 // Subcommands. Each takes the arguments after its name.
 int RunVersion(const std::vector<std::string>& argv);

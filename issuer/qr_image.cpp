@@ -43,8 +43,10 @@ Result<QrSymbol> EncodeQr(std::string_view text, QrErrorCorrection level) {
       &QRcode_free);
   if (!code) {
     if (errno == ERANGE) {
-      return Status::ResourceExhausted("qr: " + std::to_string(text.size()) +
-                                       " bytes do not fit in a QR symbol at this error correction");
+      std::string msg = "qr: ";
+      msg.append(std::to_string(text.size()))
+          .append(" bytes do not fit in a QR symbol at this error correction");
+      return Status::ResourceExhausted(msg);
     }
     return Status::Internal("qr: libqrencode failed (errno " + std::to_string(errno) + ")");
   }
@@ -92,24 +94,29 @@ Result<Bytes> RenderQrPng(const QrSymbol& symbol, int scale) {
 
 std::string RenderQrSvg(const QrSymbol& symbol) {
   const int n = symbol.width() + 2 * kQuietZone;
-  std::string side = std::to_string(n);
-  std::string out =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 " + side + " " +
-      side + "\" shape-rendering=\"crispEdges\">\n"
-      "<rect width=\"" + side + "\" height=\"" + side + "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"";
+  const std::string side = std::to_string(n);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 ")
+      .append(side).append(" ").append(side)
+      .append("\" shape-rendering=\"crispEdges\">\n<rect width=\"")
+      .append(side).append("\" height=\"").append(side)
+      .append("\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"");
   // One horizontal run of dark modules per path segment.
   for (int y = 0; y < n; ++y) {
     for (int x = 0; x < n;) {
-      if (!DarkWithQuietZone(symbol, x, y)) { ++x; continue; }
+      if (!DarkWithQuietZone(symbol, x, y)) {
+        ++x;
+        continue;
+      }
       int run = 1;
       while (x + run < n && DarkWithQuietZone(symbol, x + run, y)) ++run;
-      out += "M" + std::to_string(x) + "," + std::to_string(y) + "h" + std::to_string(run) +
-             "v1h-" + std::to_string(run) + "z";
+      const std::string len = std::to_string(run);
+      out.append("M").append(std::to_string(x)).append(",").append(std::to_string(y))
+          .append("h").append(len).append("v1h-").append(len).append("z");
       x += run;
     }
   }
-  out += "\"/>\n</svg>\n";
+  out.append("\"/>\n</svg>\n");
   return out;
 }
 

@@ -46,3 +46,56 @@ TEST_CASE("qr writes a PNG that zbarimg reads back", "[cli]") {
   auto z = certledger::test::Shell("zbarimg --raw -q " + png);
   CHECK(z.out == "https://v.example/v#abc-_XYZ\n");
 }
+
+TEST_CASE("demo issues a certificate whose QR code scans and verifies", "[cli][demo]") {
+  auto dir = certledger::test::TempDir("cli_demo");
+  auto demo = RunProgram("demo --out " + dir);
+  REQUIRE(demo.exit_code == 0);
+  CHECK(demo.out.find("verdict: valid") != std::string::npos);
+  CHECK(demo.out.find("verdict: bad_signature") != std::string::npos);
+  CHECK(demo.out.find("verdict: unknown_issuer") != std::string::npos);
+  CHECK(demo.out.find("verdict: malformed") != std::string::npos);
+  // The holder's full ID number is never printed, only its masked form.
+  CHECK(demo.out.find("310101199001011234") == std::string::npos);
+  CHECK(demo.out.find("3101**********1234") != std::string::npos);
+
+  // The PNG written by the demo holds exactly the QR text it printed.
+  std::string qr_text = certledger::test::Slurp(dir + "/certificate.qr.txt");
+  REQUIRE(qr_text.rfind("http://127.0.0.1:8080/v#", 0) == 0);
+  auto z = certledger::test::Shell("zbarimg --raw -q " + dir + "/certificate.qr.png");
+  CHECK(z.out == qr_text);
+
+  // `certledger verify` accepts it offline, with the files the demo wrote.
+  std::string trust = "--regulator-key " + std::string(CERTLEDGER_SOURCE_DIR) +
+                      "/keys.example/shanghai-hrss.pub --accreditations " + dir +
+                      "/accreditations.txt";
+  auto ok = RunProgram("verify " + trust + " --in " + dir + "/certificate.qr.txt");
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.rfind("verdict: valid", 0) == 0);
+
+  // Without the accreditation, the issuer is unknown; a cut code is malformed.
+  auto no_acc = RunProgram("verify --regulator-key " + std::string(CERTLEDGER_SOURCE_DIR) +
+                           "/keys.example/shanghai-hrss.pub --in " + dir + "/certificate.qr.txt");
+  CHECK(no_acc.exit_code == 1);
+  CHECK(no_acc.out.rfind("verdict: unknown_issuer", 0) == 0);
+  auto cut = RunProgram("verify " + trust + " '" + qr_text.substr(0, 100) + "'");
+  CHECK(cut.exit_code == 1);
+  CHECK(cut.out.rfind("verdict: malformed", 0) == 0);
+}
+
+TEST_CASE("keygen writes a 0600 private key and refuses to overwrite it", "[cli][keygen]") {
+  auto dir = certledger::test::TempDir("cli_keygen");
+  auto r = RunProgram("keygen --name test-body --out " + dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind("test-body+", 0) == 0);
+  auto perms = std::filesystem::status(dir + "/test-body.key").permissions();
+  CHECK((perms & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  CHECK(certledger::test::Slurp(dir + "/test-body.pub") == r.out);
+  auto again = RunProgram("keygen --name test-body --out " + dir);
+  CHECK(again.exit_code == 3);
+  CHECK(again.err.find("AlreadyExists") != std::string::npos);
+  auto no_pass = RunProgram("keygen --name other --encrypt --out " + dir);
+  CHECK(no_pass.exit_code == 3);
+  CHECK(no_pass.err.find("--encrypt needs --passphrase-file") != std::string::npos);
+}
