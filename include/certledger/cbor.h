@@ -16,8 +16,15 @@
 // Supported major types: unsigned and negative integers (64-bit), byte and
 // text strings, arrays, maps, tags, and the simple values false, true, null.
 //
-// Thread safety: Values are plain values (copyable, movable); the free
-// functions are pure.
+// Error messages have the form "cbor: <problem> at offset <n>", where n is
+// the byte offset in the input of the item (or byte) at fault, e.g.
+// "cbor: non-shortest integer encoding at offset 3" or
+// "cbor: truncated input at offset 10 (need 4 more bytes)" (for truncation
+// the offset is where the input ends; the whole-input size limit names no
+// offset).
+//
+// Thread safety: Values are plain values (copyable, movable; a copy is deep);
+// concurrent const access to one Value is safe. The free functions are pure.
 #ifndef CERTLEDGER_CBOR_H_
 #define CERTLEDGER_CBOR_H_
 
@@ -48,8 +55,12 @@ class Value {
   static Value Uint(std::uint64_t v);
   // Any int64: non-negative as kUnsigned, negative as kNegative.
   static Value Int(std::int64_t v);
+  // The negative integer -1 - n (kNegative); covers -2^64 .. -1.
+  static Value Negative(std::uint64_t n);
   static Value Bytes(ByteView b);
-  static Value Text(std::string_view s);  // precondition: valid UTF-8
+  // Precondition: `s` is valid UTF-8 (see IsValidUtf8). Not checked here:
+  // Encode writes the bytes as given, and Decode rejects invalid UTF-8.
+  static Value Text(std::string_view s);
   static Value MakeArray(Array items = {});
   static Value MakeMap();
   static Value Tag(std::uint64_t tag, Value inner);
@@ -79,12 +90,16 @@ class Value {
   const Value& tagged() const;           // kTag
 
   // Map building. Set() inserts or replaces the entry with an equal key and
-  // keeps entries in canonical order. Precondition: is_map().
+  // keeps entries in canonical order (bytewise by encoded key, so 10 < 100 <
+  // -1 < "a"). Cost: O(log n) key comparisons, plus moving the entries after
+  // the insertion point; adding keys in canonical order is amortized O(1).
+  // Returns *this. Precondition: is_map() (checked: abort otherwise).
   Value& Set(Value key, Value value);
   Value& Set(std::int64_t key, Value value) { return Set(Int(key), std::move(value)); }
   Value& Set(std::string_view key, Value value) { return Set(Text(key), std::move(value)); }
 
-  // Map lookup; nullptr when absent or when this is not a map.
+  // Map lookup, O(log n); nullptr when absent or when this is not a map. The
+  // pointer is valid until the map is next modified.
   const Value* Find(const Value& key) const;
   const Value* Find(std::int64_t key) const { return Find(Int(key)); }
   const Value* Find(std::string_view key) const { return Find(Text(key)); }
@@ -93,6 +108,8 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
+  friend class Codec;  // the encoder, decoder and key order in cbor.cpp
+
   Type type_ = Type::kNull;
   std::uint64_t u_ = 0;           // unsigned value; for kNegative, -1 - value; tag number; bool
   std::string s_;                 // byte or text string contents
@@ -100,20 +117,37 @@ class Value {
   std::vector<Entry> entries_;    // map entries, sorted by encoded key
 };
 
-// Deterministic encoding of `value`.
+// Deterministic encoding of `value` (never fails). Recursive: the nesting of
+// `value` bounds the stack used.
 ::certledger::Bytes Encode(const Value& value);
 
+// Hard limits on what Decode accepts. Memory use is linear in the input
+// size: every decoded item takes at least one input byte, and no string or
+// container is allocated before the input is known to hold it.
 struct Limits {
   std::size_t max_input_bytes = 1 << 20;  // whole input
-  std::size_t max_depth = 16;             // nesting of arrays, maps and tags
+  // Nesting of arrays, maps and tags (a top-level array is depth 1). The
+  // decoder is iterative, but Values are copied, compared, encoded and
+  // destroyed recursively, so keep this small (hundreds at most).
+  std::size_t max_depth = 16;
   std::size_t max_items = 1 << 16;        // elements of one array or pairs of one map
   std::size_t max_string_bytes = 1 << 20; // one byte or text string
 };
 
-// Decodes exactly one item that must span the whole input.
-// Errors: InvalidArgument (malformed or non-deterministic, message says what
-// and at which offset), ResourceExhausted (a limit was hit).
+// Decodes exactly one item that must span the whole input. Work is linear in
+// the input size; a declared length is checked against the remaining input
+// before anything is allocated for it.
+// Errors: InvalidArgument (malformed or non-deterministic: truncated,
+// trailing bytes, non-shortest head, indefinite length, unsorted or duplicate
+// map key, float, unsupported simple value, reserved additional information,
+// invalid UTF-8; the message says what and at which offset),
+// ResourceExhausted (input size, depth, item count or string length over
+// `limits`).
 Result<Value> Decode(ByteView data, const Limits& limits = Limits());
+
+// True when `s` is well-formed UTF-8 (RFC 3629 section 4: no overlong forms,
+// no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
 
 }  // namespace certledger::cbor
 

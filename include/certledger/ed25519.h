@@ -14,6 +14,7 @@
 #include <string>
 
 #include "certledger/bytes.h"
+#include "certledger/secure_buffer.h"
 #include "certledger/status.h"
 
 namespace certledger {
@@ -41,12 +42,15 @@ struct PublicKey {
   friend bool operator==(const PublicKey&, const PublicKey&) = default;
 };
 
+// An Ed25519 key pair. Movable, never copyable. A moved-from key is empty:
+// its seed() is an empty view and Sign() aborts (a bug in the caller); it
+// may be destroyed or assigned to.
 class SecretKey {
  public:
   // A fresh random key from libsodium's CSPRNG.
   static SecretKey Generate();
   // The key for a 32-byte RFC 8032 seed (private key). InvalidArgument on a
-  // wrong length.
+  // wrong length. The caller wipes its own copy of the seed.
   static Result<SecretKey> FromSeed(ByteView seed);
 
   SecretKey(SecretKey&& other) noexcept;
@@ -56,18 +60,23 @@ class SecretKey {
   ~SecretKey();  // wipes the key material
 
   const PublicKey& public_key() const { return public_key_; }
-  // The 32-byte seed, for writing a key file. Never log it.
+  // The 32-byte seed, for writing a key file. Never log it. Valid while
+  // the key lives.
   ByteView seed() const;
+  // The RFC 8032 signature of `message` (deterministic: the same key and
+  // message always give the same signature).
   Signature Sign(ByteView message) const;
 
  private:
-  SecretKey();
-  std::uint8_t* sk_ = nullptr;  // 64 bytes (seed || public key) in sodium_malloc memory
+  SecretKey() = default;
+  SecureBuffer sk_;  // 64 bytes: seed || public key (libsodium's layout)
   PublicKey public_key_;
 };
 
-// OK if `signature` is a valid Ed25519 signature of `message` by `key`;
-// VerificationFailed otherwise (also for a signature of the wrong length).
+// OK if `signature` is a valid Ed25519 signature of `message` by `key`
+// (libsodium's checks: canonical S, no small-order key or R);
+// VerificationFailed with reason "bad_signature" otherwise, also for a
+// signature of the wrong length.
 Status Verify(const PublicKey& key, ByteView message, ByteView signature);
 
 }  // namespace certledger

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "certledger/bytes.h"
 #include "certledger/ed25519.h"

@@ -1,0 +1,305 @@
+// The deterministic CBOR decoder: accepts exactly the grammar at the top of
+// cbor.cpp and nothing else. It is iterative (an explicit stack of open
+// arrays, maps and tags), so hostile nesting cannot exhaust the call stack,
+// and it checks every declared length against the remaining input before
+// allocating anything for it.
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cbor_internal.h"
+#include "certledger/cbor.h"
+#include "certledger/utf8.h"
+
+namespace certledger::cbor {
+namespace {
+
+std::string Plural(std::uint64_t n, std::string_view noun) {
+  std::string out = std::to_string(n) + " " + std::string(noun);
+  if (n != 1) out += "s";
+  return out;
+}
+
+// Offset of the first byte of the first invalid UTF-8 sequence in `s`, or
+// s.size() when all of `s` is valid (rules of certledger/utf8.h).
+std::size_t FindInvalidUtf8(ByteView bytes) {
+  const std::string_view s = AsChars(bytes);
+  std::size_t pos = 0;
+  char32_t code_point;
+  while (pos < s.size()) {
+    if (static_cast<std::uint8_t>(s[pos]) < 0x80) {
+      ++pos;  // ASCII, the common case
+    } else if (!NextCodePoint(s, &pos, &code_point)) {
+      return pos;
+    }
+  }
+  return s.size();
+}
+
+struct Head {
+  std::uint8_t major = 0;
+  std::uint8_t ai = 0;
+  std::uint64_t argument = 0;
+  std::size_t offset = 0;  // of the initial byte
+};
+
+// An array, map or tag whose items are still being read.
+struct OpenItem {
+  Type type = Type::kArray;  // kArray, kMap or kTag
+  Value container;           // the array or map built so far
+  std::uint64_t tag = 0;
+  std::uint64_t remaining = 0;   // items (array), pairs (map) or 1 (tag) still to read
+  std::size_t child_offset = 0;  // where the item being read into this one starts
+  // Maps only: the key waiting for its value, and where the last key's
+  // encoding lies in the input, for the order check.
+  bool has_key = false;
+  Value key;
+  bool has_previous_key = false;
+  std::size_t previous_key_offset = 0;
+  std::size_t previous_key_end = 0;
+};
+
+Status Malformed(std::string_view problem, std::size_t offset) {
+  return Status::InvalidArgument("cbor: " + std::string(problem) + " at offset " +
+                                 std::to_string(offset));
+}
+
+Status Exhausted(std::string_view problem) {
+  return Status::ResourceExhausted("cbor: " + std::string(problem));
+}
+
+class Decoder {
+ public:
+  Decoder(ByteView data, const Limits& limits) : data_(data), limits_(limits) {}
+
+  Result<Value> Run();
+
+ private:
+  std::uint64_t Remaining() const { return data_.size() - pos_; }
+  Status Truncated(std::uint64_t missing, bool at_least) const;
+  Status ReadHead(Head& head);
+  Status ReadString(const Head& head);
+  Status OpenContainer(const Head& head);
+  Status ReadSimple(const Head& head);
+  // Adds a finished item to the innermost open item, finishing those that
+  // become complete; the finished top-level item becomes the result.
+  Status Finish(Value item);
+
+  ByteView data_;
+  const Limits& limits_;
+  std::size_t pos_ = 0;
+  std::vector<OpenItem> open_;
+  std::optional<Value> result_;
+};
+
+Status Decoder::Truncated(std::uint64_t missing, bool at_least) const {
+  return Status::InvalidArgument("cbor: truncated input at offset " + std::to_string(data_.size()) +
+                                 " (need " + (at_least ? "at least " : "") +
+                                 Plural(missing, "more byte") + ")");
+}
+
+Status Decoder::ReadHead(Head& head) {
+  head.offset = pos_;
+  if (Remaining() == 0) return Truncated(1, false);
+  const std::uint8_t initial = data_[pos_];
+  head.major = initial >> 5;
+  head.ai = initial & 0x1f;
+  if (head.major == kMajorSimple && head.ai >= 25 && head.ai <= 27) {
+    return Malformed("floating-point values are not supported", head.offset);
+  }
+  if (head.ai >= 28 && head.ai <= 30) {
+    return Malformed("reserved additional information " + std::to_string(head.ai), head.offset);
+  }
+  if (head.ai == 31) {
+    if (head.major >= kMajorBytes && head.major <= kMajorMap) {
+      return Malformed("indefinite length not allowed", head.offset);
+    }
+    if (head.major == kMajorSimple) return Malformed("unexpected break code", head.offset);
+    return Malformed("additional information 31 not allowed for major type " +
+                         std::to_string(head.major),
+                     head.offset);
+  }
+  if (head.ai < 24) {
+    head.argument = head.ai;
+    pos_ += 1;
+    return Status::OK();
+  }
+  const std::size_t width = std::size_t{1} << (head.ai - 24);
+  if (Remaining() - 1 < width) return Truncated(width - (Remaining() - 1), false);
+  std::uint64_t argument = 0;
+  for (std::size_t i = 1; i <= width; ++i) argument = (argument << 8) | data_[pos_ + i];
+  head.argument = argument;
+  // The smallest argument each width may carry (RFC 8949 section 4.2.1).
+  static constexpr std::uint64_t kMinimum[] = {24, 0x100, 0x10000, 0x100000000};
+  if (head.major != kMajorSimple && argument < kMinimum[head.ai - 24]) {
+    const char* what = head.major <= kMajorNegative ? "integer"
+                       : head.major == kMajorTag    ? "tag number"
+                                                    : "length";
+    return Malformed("non-shortest " + std::string(what) + " encoding", head.offset);
+  }
+  pos_ += 1 + width;
+  return Status::OK();
+}
+
+Status Decoder::ReadString(const Head& head) {
+  const bool text = head.major == kMajorText;
+  if (head.argument > Remaining()) return Truncated(head.argument - Remaining(), false);
+  if (head.argument > limits_.max_string_bytes) {
+    return Exhausted(std::string(text ? "text" : "byte") + " string of " +
+                     Plural(head.argument, "byte") + " exceeds the limit of " +
+                     std::to_string(limits_.max_string_bytes) + " at offset " +
+                     std::to_string(head.offset));
+  }
+  const ByteView content = data_.subspan(pos_, head.argument);
+  if (text) {
+    const std::size_t bad = FindInvalidUtf8(content);
+    if (bad != content.size()) return Malformed("invalid UTF-8 in text string", pos_ + bad);
+  }
+  pos_ += content.size();
+  return Finish(text ? Value::Text(AsChars(content)) : Value::Bytes(content));
+}
+
+Status Decoder::OpenContainer(const Head& head) {
+  if (open_.size() >= limits_.max_depth) {
+    return Exhausted("nesting deeper than " + std::to_string(limits_.max_depth) + " at offset " +
+                     std::to_string(head.offset));
+  }
+  OpenItem item;
+  if (head.major == kMajorTag) {
+    item.type = Type::kTag;
+    item.tag = head.argument;
+    item.remaining = 1;
+    open_.push_back(std::move(item));
+    return Status::OK();
+  }
+  const bool is_map = head.major == kMajorMap;
+  const std::uint64_t count = head.argument;
+  // Every item takes at least one byte: reject impossible counts before
+  // reserving memory for them.
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t min_bytes = !is_map ? count : count > kMax / 2 ? kMax : 2 * count;
+  if (min_bytes > Remaining()) return Truncated(min_bytes - Remaining(), true);
+  if (count > limits_.max_items) {
+    return Exhausted(std::string(is_map ? "map of " : "array of ") +
+                     Plural(count, is_map ? "pair" : "item") + " exceeds the limit of " +
+                     std::to_string(limits_.max_items) + " at offset " +
+                     std::to_string(head.offset));
+  }
+  if (is_map) {
+    item.type = Type::kMap;
+    item.container = Value::MakeMap();
+    Codec::Entries(item.container).reserve(count);
+  } else {
+    item.type = Type::kArray;
+    item.container = Value::MakeArray();
+    item.container.array().reserve(count);
+  }
+  if (count == 0) return Finish(std::move(item.container));
+  item.remaining = count;
+  open_.push_back(std::move(item));
+  return Status::OK();
+}
+
+Status Decoder::ReadSimple(const Head& head) {
+  switch (head.ai) {
+    case 20:
+      return Finish(Value::Bool(false));
+    case 21:
+      return Finish(Value::Bool(true));
+    case 22:
+      return Finish(Value::Null());
+    case 23:
+      return Malformed("undefined is not supported", head.offset);
+    case 24:
+      // RFC 8949 section 3.3: values below 32 never take the two-byte form.
+      if (head.argument < 32) return Malformed("invalid two-byte simple value", head.offset);
+      [[fallthrough]];
+    default:
+      return Malformed("simple value " + std::to_string(head.argument) + " is not supported",
+                       head.offset);
+  }
+}
+
+Status Decoder::Finish(Value item) {
+  while (!open_.empty()) {
+    OpenItem& parent = open_.back();
+    if (parent.type == Type::kTag) {
+      item = Value::Tag(parent.tag, std::move(item));
+      open_.pop_back();
+      continue;
+    }
+    if (parent.type == Type::kArray) {
+      parent.container.array().push_back(std::move(item));
+    } else if (!parent.has_key) {
+      // A key: its encoding is data_[child_offset, pos_). Compare it with the
+      // previous key's encoding in place.
+      const ByteView encoded = data_.subspan(parent.child_offset, pos_ - parent.child_offset);
+      if (parent.has_previous_key) {
+        const ByteView previous = data_.subspan(
+            parent.previous_key_offset, parent.previous_key_end - parent.previous_key_offset);
+        const int order = CompareBytes(previous, encoded);
+        if (order == 0) return Malformed("duplicate map key", parent.child_offset);
+        if (order > 0) return Malformed("map keys not in canonical order", parent.child_offset);
+      }
+      parent.has_previous_key = true;
+      parent.previous_key_offset = parent.child_offset;
+      parent.previous_key_end = pos_;
+      parent.key = std::move(item);
+      parent.has_key = true;
+      return Status::OK();
+    } else {
+      Codec::Entries(parent.container).emplace_back(std::move(parent.key), std::move(item));
+      parent.has_key = false;
+    }
+    if (--parent.remaining > 0) return Status::OK();
+    item = std::move(parent.container);
+    open_.pop_back();
+  }
+  result_ = std::move(item);
+  return Status::OK();
+}
+
+Result<Value> Decoder::Run() {
+  if (data_.size() > limits_.max_input_bytes) {
+    return Exhausted("input of " + Plural(data_.size(), "byte") + " exceeds the limit of " +
+                     std::to_string(limits_.max_input_bytes));
+  }
+  open_.reserve(std::min<std::size_t>(limits_.max_depth, 64));
+  while (!result_.has_value()) {
+    if (!open_.empty()) open_.back().child_offset = pos_;
+    Head head;
+    CL_RETURN_IF_ERROR(ReadHead(head));
+    switch (head.major) {
+      case kMajorUnsigned:
+        CL_RETURN_IF_ERROR(Finish(Value::Uint(head.argument)));
+        break;
+      case kMajorNegative:
+        CL_RETURN_IF_ERROR(Finish(Value::Negative(head.argument)));
+        break;
+      case kMajorBytes:
+      case kMajorText:
+        CL_RETURN_IF_ERROR(ReadString(head));
+        break;
+      case kMajorArray:
+      case kMajorMap:
+      case kMajorTag:
+        CL_RETURN_IF_ERROR(OpenContainer(head));
+        break;
+      default:
+        CL_RETURN_IF_ERROR(ReadSimple(head));
+        break;
+    }
+  }
+  if (pos_ != data_.size()) return Malformed("trailing bytes after top-level item", pos_);
+  return std::move(*result_);
+}
+
+}  // namespace
+
+Result<Value> Decode(ByteView data, const Limits& limits) {
+  return Decoder(data, limits).Run();
+}
+
+}  // namespace certledger::cbor
