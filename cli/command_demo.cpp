@@ -1,6 +1,7 @@
 // `certledger demo`: the whole path on the example keys, as far as it is
-// built: the regulator accredits a body, the body signs a certificate, the
-// QR code is printed and verified, and forgeries are caught.
+// built: the regulator accredits a body in the ledger, the body signs and
+// logs certificates, the QR code is printed and verified against the
+// ledger, and forgeries are caught.
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 
 #include "certledger/disclosure.h"
 #include "certledger/key_file.h"
+#include "certledger/ledger.h"
 #include "certledger/qr_image.h"
 #include "certledger/qr_payload.h"
 #include "certledger/record.h"
@@ -40,9 +42,12 @@ Accreditation ElectricAccreditation(const PublicKey& key, std::uint64_t now) {
   return a;
 }
 
-Certificate LatheCertificate(const Commitments& holder, std::uint64_t now) {
+// A level-1 lathe operator certificate; `serial` is the body's 6-digit serial.
+Certificate LatheCertificate(const Commitments& holder, std::uint64_t now, int serial) {
+  char serial_text[8];
+  std::snprintf(serial_text, sizeof serial_text, "%06d", serial % 1000000);
   Certificate c;
-  c.number = "Y000131000123" + ChinaDateOf(now).ToString().substr(2, 2) + "1000124";
+  c.number = "Y000131000123" + ChinaDateOf(now).ToString().substr(2, 2) + "1" + serial_text;
   c.type = CertificateType::kSkill;
   c.level = Level::kSkill1;
   c.route = Route::kExam;
@@ -60,38 +65,85 @@ void ShowVerdict(const char* title, const Verification& v) {
   std::printf("\n-- %s\n%s", title, FormatVerification(v).c_str());
 }
 
+// Submits `record` and prints where it landed.
+Result<AppendResult> Append(Ledger& ledger, const SignedRecord& record, const char* what) {
+  CL_ASSIGN_OR_RETURN(AppendResult r, ledger.Submit(record.bytes));
+  std::printf("%s: logged at index %llu, tree size %llu, durable and covered by a signed "
+              "checkpoint\n",
+              what, static_cast<unsigned long long>(r.index),
+              static_cast<unsigned long long>(r.tree_size));
+  return r;
+}
+
 Result<Verdict> Demo(const std::string& out_dir, const std::string& base_url) {
   const auto now = static_cast<std::uint64_t>(std::time(nullptr));
   CL_ASSIGN_OR_RETURN(NamedSecretKey regulator, ExampleKey(example_keys::kRegulatorKey));
+  CL_ASSIGN_OR_RETURN(NamedSecretKey log_key, ExampleKey(example_keys::kLogKey));
   CL_ASSIGN_OR_RETURN(NamedSecretKey electric, ExampleKey(example_keys::kElectricKey));
   CL_ASSIGN_OR_RETURN(NamedSecretKey gas, ExampleKey(example_keys::kGasKey));
+  const NamedPublicKey log_public = log_key.Public();
 
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status::IOError("cannot create " + out_dir + ": " + ec.message());
+  // The demo's ledger is its own: made afresh on every run.
+  const std::string ledger_dir = out_dir + "/ledger";
+  std::filesystem::remove_all(ledger_dir, ec);
+
+  Section("0. The log operator opens an empty ledger");
+  LedgerOptions options;
+  options.path = ledger_dir;
+  options.rules = LogRules{regulator.Public(), 300};
+  CL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger,
+                      Ledger::Open(std::move(options), std::move(log_key)));
+  std::printf("ledger %s (RocksDB), origin %s\n", ledger_dir.c_str(), log_public.name.c_str());
 
   Section("1. The regulator accredits a certifying body");
   Accreditation acc = ElectricAccreditation(electric.key.public_key(), now);
-  CL_ASSIGN_OR_RETURN(SignedRecord acc_record, SignRecord(acc, cwt::Claims{regulator.name, now - 30 * kDay, std::nullopt, {}}, regulator.key));
+  CL_ASSIGN_OR_RETURN(SignedRecord acc_record,
+                      SignRecord(acc, cwt::Claims{regulator.name, now - 60, std::nullopt, {}},
+                                 regulator.key));
   std::printf("%s (%s) may certify occupations 6-18-01-01 and 6-29-03-01 at levels 3, 2, 1\n",
               acc.name_zh.c_str(), acc.body.c_str());
-  std::printf("accreditation record: %zu bytes, signed by %s (kid %s)\n", acc_record.bytes.size(),
-              regulator.name.c_str(), HexEncode(acc_record.kid).c_str());
+  CL_RETURN_IF_ERROR(Append(*ledger, acc_record, "accreditation").status());
   const std::string acc_path = out_dir + "/accreditations.txt";
   CL_RETURN_IF_ERROR(WriteFileAtomic(acc_path, AsBytes(Base64Encode(acc_record.bytes) + "\n")));
 
-  Section("2. The body signs a certificate after its evaluation round");
+  Section("2. The body signs certificates after its evaluation round");
   CL_ASSIGN_OR_RETURN(Disclosure name, MakeDisclosure("name", "王建国"));
   CL_ASSIGN_OR_RETURN(Disclosure id, MakeDisclosure("id", "310101199001011234"));
   CL_ASSIGN_OR_RETURN(Commitments holder, CommitmentsOf({name, id}));
-  Certificate cert = LatheCertificate(holder, now);
-  CL_ASSIGN_OR_RETURN(SignedRecord cert_record, SignRecord(cert, cwt::Claims{electric.name, now, std::nullopt, {}}, electric.key));
-  std::printf("certificate %s: %s, %s %s\n", cert.number.c_str(), "车工",
-              std::string(LevelNameZh(cert.level)).c_str(),
+  Certificate cert = LatheCertificate(holder, now, 124);
+  CL_ASSIGN_OR_RETURN(SignedRecord cert_record,
+                      SignRecord(cert, cwt::Claims{electric.name, now, std::nullopt, {}},
+                                 electric.key));
+  std::printf("certificate %s: 车工, %s / %s; the holder's name and ID appear only as salted "
+              "SHA-256 commitments\n",
+              cert.number.c_str(), std::string(LevelNameZh(cert.level)).c_str(),
               std::string(LevelNameEn(cert.level)).c_str());
-  std::printf("record: %zu bytes; the holder's name and ID appear only as salted SHA-256 "
-              "commitments\n",
-              cert_record.bytes.size());
+  CL_RETURN_IF_ERROR(Append(*ledger, cert_record, "certificate").status());
+  // A second certificate, issued by mistake and then revoked.
+  Certificate wrong = LatheCertificate(holder, now, 125);
+  CL_ASSIGN_OR_RETURN(SignedRecord wrong_record,
+                      SignRecord(wrong, cwt::Claims{electric.name, now, std::nullopt, {}},
+                                 electric.key));
+  CL_RETURN_IF_ERROR(Append(*ledger, wrong_record, "a second certificate").status());
+  Revocation revocation{wrong.number, RevocationReason::kError, now, std::nullopt};
+  CL_ASSIGN_OR_RETURN(SignedRecord rev_record,
+                      SignRecord(revocation, cwt::Claims{electric.name, now, std::nullopt, {}},
+                                 electric.key));
+  CL_RETURN_IF_ERROR(Append(*ledger, rev_record, "its revocation").status());
+  // The ledger refuses what breaks its rules: the same number again.
+  Certificate dup = LatheCertificate(holder, now, 124);
+  dup.level = Level::kSkill2;
+  CL_ASSIGN_OR_RETURN(SignedRecord dup_record,
+                      SignRecord(dup, cwt::Claims{electric.name, now, std::nullopt, {}},
+                                 electric.key));
+  auto refused = ledger->Submit(dup_record.bytes);
+  std::printf("a second certificate numbered %s: %s\n", dup.number.c_str(),
+              refused.ok() ? "accepted (unexpected)" : refused.status().ToString().c_str());
+  CL_ASSIGN_OR_RETURN(LedgerSnapshot snapshot, ledger->Snapshot());
+  std::printf("\nthe log's signed checkpoint now:\n%s", snapshot.checkpoint().c_str());
 
   Section("3. The QR code printed on the certificate");
   QrPayload payload{cert_record.bytes, {name, id}, std::nullopt};
@@ -107,37 +159,59 @@ Result<Verdict> Demo(const std::string& out_dir, const std::string& base_url) {
   std::printf("QR symbol %dx%d modules (error correction M), %zu characters; written to %s/\n",
               symbol.width(), symbol.width(), url.size(), out_dir.c_str());
 
-  Section("4. An employer scans it (offline verification)");
-  OfflineTrust trust{regulator.key.public_key(), {acc_record}};
-  Verification genuine = VerifyOffline(url, trust, now);
+  Section("4. An employer scans it; the verifier checks it against the ledger");
+  const PublicKey& reg = regulator.key.public_key();
+  const auto scan_time = static_cast<std::uint64_t>(std::time(nullptr));
+  Verification genuine = VerifyWithLedger(url, snapshot, reg, log_public, scan_time);
   ShowVerdict("the printed code", genuine);
+
+  QrPayload wrong_payload{wrong_record.bytes, {name, id}, std::nullopt};
+  CL_ASSIGN_OR_RETURN(std::string wrong_text, EncodeQrPayload(wrong_payload));
+  ShowVerdict("the revoked certificate", VerifyWithLedger(wrong_text, snapshot, reg, log_public, scan_time));
+
+  // A correctly signed certificate that was never submitted to the log.
+  Certificate unlogged = LatheCertificate(holder, now, 126);
+  CL_ASSIGN_OR_RETURN(SignedRecord unlogged_record,
+                      SignRecord(unlogged, cwt::Claims{electric.name, now, std::nullopt, {}},
+                                 electric.key));
+  CL_ASSIGN_OR_RETURN(std::string unlogged_text,
+                      EncodeQrPayload(QrPayload{unlogged_record.bytes, {name, id}, std::nullopt}));
+  ShowVerdict("a signed certificate that was never logged",
+              VerifyWithLedger(unlogged_text, snapshot, reg, log_public, scan_time));
 
   // A forger changes the holder's name in the QR code.
   CL_ASSIGN_OR_RETURN(Disclosure forged_name, MakeDisclosure("name", "李四"));
-  QrPayload altered{cert_record.bytes, {forged_name, id}, std::nullopt};
-  CL_ASSIGN_OR_RETURN(std::string altered_text, EncodeQrPayload(altered));
+  CL_ASSIGN_OR_RETURN(std::string altered_text,
+                      EncodeQrPayload(QrPayload{cert_record.bytes, {forged_name, id}, std::nullopt}));
   ShowVerdict("the same code with another holder's name",
-              VerifyOffline(altered_text, trust, now));
+              VerifyWithLedger(altered_text, snapshot, reg, log_public, scan_time));
 
   // A body with no accreditation signs a certificate of its own.
-  CL_ASSIGN_OR_RETURN(SignedRecord rogue, SignRecord(cert, cwt::Claims{gas.name, now, std::nullopt, {}}, gas.key));
-  QrPayload rogue_payload{rogue.bytes, {name, id}, std::nullopt};
-  CL_ASSIGN_OR_RETURN(std::string rogue_payload_text, EncodeQrPayload(rogue_payload));
+  CL_ASSIGN_OR_RETURN(SignedRecord rogue,
+                      SignRecord(cert, cwt::Claims{gas.name, now, std::nullopt, {}}, gas.key));
+  CL_ASSIGN_OR_RETURN(std::string rogue_text,
+                      EncodeQrPayload(QrPayload{rogue.bytes, {name, id}, std::nullopt}));
   ShowVerdict("a certificate signed by a body without accreditation",
-              VerifyOffline(rogue_payload_text, trust, now));
+              VerifyWithLedger(rogue_text, snapshot, reg, log_public, scan_time));
 
   // One byte of the signed record flipped.
   QrPayload flipped = payload;
   flipped.record[flipped.record.size() / 2] ^= 0x01;
   CL_ASSIGN_OR_RETURN(std::string flipped_text, EncodeQrPayload(flipped));
   ShowVerdict("the record with one byte changed",
-              VerifyOffline(flipped_text, trust, now));
+              VerifyWithLedger(flipped_text, snapshot, reg, log_public, scan_time));
 
-  ShowVerdict("a truncated QR code", VerifyOffline(url.substr(0, url.size() / 2), trust, now));
+  ShowVerdict("a truncated QR code",
+              VerifyWithLedger(url.substr(0, url.size() / 2), snapshot, reg, log_public, scan_time));
 
-  std::printf("\nTo verify it yourself:\n  certledger verify --regulator-key "
-              "keys.example/shanghai-hrss.pub --accreditations %s --in %s/certificate.qr.txt\n",
-              acc_path.c_str(), out_dir.c_str());
+  Section("5. Without the ledger (offline: signature, accreditation, disclosures only)");
+  OfflineTrust trust{reg, {acc_record}};
+  ShowVerdict("the printed code", VerifyOffline(url, trust, scan_time));
+
+  std::printf("\nTo verify it yourself:\n"
+              "  certledger verify --data %s --regulator-key keys.example/shanghai-hrss.pub "
+              "--log-key keys.example/log.pub --in %s/certificate.qr.txt\n",
+              ledger_dir.c_str(), out_dir.c_str());
   return genuine.verdict;
 }
 

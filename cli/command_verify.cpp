@@ -12,10 +12,14 @@ namespace certledger::cli {
 int RunVerify(const std::vector<std::string>& argv) {
   Args args("verify",
             "Verify a certificate's QR text (the whole URL or the part after '#') and print\n"
-            "the verdict. Offline: the regulator's key and the accreditation records\n"
-            "(one base64 COSE record per line, as `certledger demo` writes them) are all\n"
-            "it trusts. Exit code 0 when the verdict is valid, 1 otherwise.",
+            "the verdict. With --data, against a ledger directory (opened read-only, so a\n"
+            "running ledger may keep writing it): logged, revoked, inclusion proof. Without\n"
+            "it, offline: the regulator's key and the accreditation records (one base64\n"
+            "COSE record per line, as `certledger demo` writes them) are all it trusts.\n"
+            "Exit code 0 when the verdict is valid, 1 otherwise.",
             {{"regulator-key", "FILE", "the regulator's public key file (verifier key)"},
+             {"data", "DIR", "the ledger directory to verify against"},
+             {"log-key", "FILE", "the log's public key file (with --data)"},
              {"accreditations", "FILE", "accreditation records, one base64 record per line"},
              {"in", "FILE", "read the QR text from FILE ('-' for standard input)"}},
             "[QR_TEXT]");
@@ -34,13 +38,27 @@ int RunVerify(const std::vector<std::string>& argv) {
   if (!reg_path.ok()) return Fail("verify", reg_path.status());
   auto regulator = ReadPublicKeyFile(*reg_path);
   if (!regulator.ok()) return Fail("verify", regulator.status());
+  const auto now = static_cast<std::uint64_t>(std::time(nullptr));
+  if (auto data = args.get("data")) {
+    auto log_path = args.require("log-key");
+    if (!log_path.ok()) return Fail("verify", log_path.status());
+    auto log_key = ReadPublicKeyFile(*log_path);
+    if (!log_key.ok()) return Fail("verify", log_key.status());
+    auto ledger = ReadOnlyLedger::Open(*data);
+    if (!ledger.ok()) return Fail("verify", ledger.status());
+    auto snapshot = (*ledger)->store().Snapshot();
+    if (!snapshot.ok()) return Fail("verify", snapshot.status());
+    Verification v = VerifyWithLedger(text, *snapshot, regulator->key, *log_key, now);
+    std::fputs(FormatVerification(v).c_str(), stdout);
+    return v.verdict == Verdict::kValid ? kExitOk : kExitFailed;
+  }
   OfflineTrust trust{regulator->key, {}};
   if (auto acc_path = args.get("accreditations")) {
     auto records = ReadRecordLines(*acc_path);
     if (!records.ok()) return Fail("verify", records.status());
     trust.accreditations = std::move(*records);
   }
-  Verification v = VerifyOffline(text, trust, static_cast<std::uint64_t>(std::time(nullptr)));
+  Verification v = VerifyOffline(text, trust, now);
   std::fputs(FormatVerification(v).c_str(), stdout);
   return v.verdict == Verdict::kValid ? kExitOk : kExitFailed;
 }

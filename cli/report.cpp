@@ -1,5 +1,8 @@
 #include "cli/report.h"
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <sstream>
 
 #include "cli/file_io.h"
@@ -36,7 +39,44 @@ std::string FormatVerification(const Verification& v) {
     out += "issuer:  " + v.issuer->name_zh + " / " + v.issuer->name_en + " (" + v.issuer->body +
            ")\n";
   }
+  if (v.revocation) {
+    const Revocation& r = v.revocation->revocation;
+    out += "revoked: by " + v.revocation->revoked_by + ", " +
+           std::string(RevocationReasonNameZh(r.reason)) + " / " +
+           std::string(RevocationReasonNameEn(r.reason)) +
+           (r.by ? ", superseded by " + *r.by : std::string()) + " (entry " +
+           std::to_string(v.revocation->index) + ")\n";
+  }
+  if (v.evidence) {
+    const LedgerEvidence& e = v.evidence.value();
+    out += "ledger:  entry " + std::to_string(e.index) + " of " + std::to_string(e.tree_size) +
+           ", leaf hash " + Base64Encode(e.leaf_hash) + ", inclusion proof of " +
+           std::to_string(e.inclusion.size()) + " hashes verified against the signed checkpoint\n";
+  } else if (!v.ledger_checked) {
+    out += "ledger:  not consulted\n";
+  }
   return out;
+}
+
+Result<std::unique_ptr<ReadOnlyLedger>> ReadOnlyLedger::Open(const std::string& data_dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(data_dir, ec)) {
+    return Status::NotFound("no ledger directory " + data_dir);
+  }
+  char pattern[] = "/tmp/certledger-secondary-XXXXXX";
+  if (::mkdtemp(pattern) == nullptr) return Status::IOError("cannot create a temporary directory");
+  auto store = LedgerStore::OpenSecondary(data_dir, pattern);
+  if (!store.ok()) {
+    std::filesystem::remove_all(pattern, ec);
+    return store.status();
+  }
+  return std::unique_ptr<ReadOnlyLedger>(new ReadOnlyLedger(std::move(*store), pattern));
+}
+
+ReadOnlyLedger::~ReadOnlyLedger() {
+  std::error_code ec;
+  store_.reset();  // close before the files go
+  std::filesystem::remove_all(secondary_, ec);
 }
 
 Result<std::vector<SignedRecord>> ReadRecordLines(const std::string& path) {

@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "certledger/ed25519.h"
+#include "certledger/key_file.h"
+#include "certledger/ledger_store.h"
 #include "certledger/qr_payload.h"
 #include "certledger/record.h"
 #include "certledger/verdict.h"
@@ -40,6 +42,23 @@ struct OfflineTrust {
   std::vector<SignedRecord> accreditations;
 };
 
+// Where a logged record sits in the log, and the proof of it.
+struct LedgerEvidence {
+  std::uint64_t index = 0;
+  std::uint64_t logged_at_ms = 0;
+  Hash256 leaf_hash{};
+  std::uint64_t tree_size = 0;       // the checkpoint's size
+  std::string checkpoint;            // the signed checkpoint the proof is against
+  std::vector<Hash256> inclusion;    // RFC 9162 inclusion proof, leaf to root
+};
+
+// The revocation of a certificate, as the log holds it.
+struct RevocationEvidence {
+  std::uint64_t index = 0;
+  Revocation revocation;
+  std::string revoked_by;  // the iss of the revocation record
+};
+
 struct Verification {
   Verdict verdict = Verdict::kMalformed;
   std::string reason;  // English, one line, says what was checked or what failed
@@ -50,6 +69,8 @@ struct Verification {
   std::string holder_name;              // only when the disclosures match
   std::string holder_id_masked;         // "3101**********1234"
   bool ledger_checked = false;          // offline: false
+  std::optional<LedgerEvidence> evidence;      // when the record is logged
+  std::optional<RevocationEvidence> revocation;  // when it was revoked
   std::optional<std::string> qr_base_url;  // the host the code named, if a URL
 
   const Certificate* certificate() const { return record ? record->certificate() : nullptr; }
@@ -63,6 +84,17 @@ Date ChinaDateOf(std::uint64_t unix_seconds);
 // verdict.
 Verification VerifyOffline(std::string_view qr_text, const OfflineTrust& trust,
                            std::uint64_t now);
+
+// Verifies `qr_text` against a ledger: the record must be logged (else
+// kNotLogged, after the same signature and accreditation checks, judged at
+// `now`), key and accreditation are judged at the entry's logged_at, and the
+// log's revocations count (kRevoked). The evidence carries an inclusion
+// proof against the snapshot's signed checkpoint, which is verified with
+// `log_key` first: a checkpoint that does not verify, or storage that
+// fails, gives kIndeterminate. `regulator_key` signs accreditations.
+Verification VerifyWithLedger(std::string_view qr_text, const LedgerSnapshot& snapshot,
+                              const PublicKey& regulator_key, const NamedPublicKey& log_key,
+                              std::uint64_t now);
 
 // The checks shared by the offline and the ledger-backed verifier, on an
 // already decoded payload: issuer, signature, key validity and scope are

@@ -55,6 +55,9 @@ TEST_CASE("demo issues a certificate whose QR code scans and verifies", "[cli][d
   CHECK(demo.out.find("verdict: bad_signature") != std::string::npos);
   CHECK(demo.out.find("verdict: unknown_issuer") != std::string::npos);
   CHECK(demo.out.find("verdict: malformed") != std::string::npos);
+  CHECK(demo.out.find("verdict: revoked") != std::string::npos);
+  CHECK(demo.out.find("verdict: not_logged") != std::string::npos);
+  CHECK(demo.out.find("[number_in_use]") != std::string::npos);
   // The holder's full ID number is never printed, only its masked form.
   CHECK(demo.out.find("310101199001011234") == std::string::npos);
   CHECK(demo.out.find("3101**********1234") != std::string::npos);
@@ -72,6 +75,21 @@ TEST_CASE("demo issues a certificate whose QR code scans and verifies", "[cli][d
   auto ok = RunProgram("verify " + trust + " --in " + dir + "/certificate.qr.txt");
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.rfind("verdict: valid", 0) == 0);
+
+  // Against the ledger the demo wrote: logged, with an inclusion proof.
+  std::string keys = std::string(CERTLEDGER_SOURCE_DIR) + "/keys.example/";
+  auto logged = RunProgram("verify --data " + dir + "/ledger --regulator-key " + keys +
+                           "shanghai-hrss.pub --log-key " + keys + "log.pub --in " + dir +
+                           "/certificate.qr.txt");
+  CHECK(logged.exit_code == 0);
+  CHECK(logged.out.rfind("verdict: valid", 0) == 0);
+  CHECK(logged.out.find("inclusion proof of 2 hashes verified") != std::string::npos);
+  // The wrong log key: the checkpoint does not verify, so no verdict can be given.
+  auto wrong_log = RunProgram("verify --data " + dir + "/ledger --regulator-key " + keys +
+                              "shanghai-hrss.pub --log-key " + keys + "shanghai-hrss.pub --in " +
+                              dir + "/certificate.qr.txt");
+  CHECK(wrong_log.exit_code == 1);
+  CHECK(wrong_log.out.rfind("verdict: indeterminate", 0) == 0);
 
   // Without the accreditation, the issuer is unknown; a cut code is malformed.
   auto no_acc = RunProgram("verify --regulator-key " + std::string(CERTLEDGER_SOURCE_DIR) +
