@@ -14,9 +14,9 @@
 #include <stdlib.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,7 +32,8 @@ constexpr std::size_t kLeafBytes = 700;
 
 Bytes Leaf(std::uint64_t i) {
   Bytes leaf(kLeafBytes, static_cast<std::uint8_t>(i));
-  for (int b = 0; b < 8; ++b) leaf[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(i >> (8 * b));
+  for (int b = 0; b < 8; ++b)
+    leaf[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(i >> (8 * b));
   return leaf;
 }
 
@@ -69,9 +70,8 @@ Figures LedgerRow(const std::string& path, std::uint64_t total, std::uint64_t ba
   for (std::uint64_t next = 0; next < total; next += batch_size) {
     CommitBatch batch;
     for (std::uint64_t i = next; i < next + batch_size && i < total; ++i) {
-      batch.entries.push_back({.leaf = Leaf(i),
-                               .record_hash = Sha256::Hash(Leaf(i)),
-                               .certificate_number = Number(i)});
+      batch.entries.push_back(
+          {.leaf = Leaf(i), .record_hash = Sha256::Hash(Leaf(i)), .certificate_number = Number(i)});
     }
     Result<CommittedTree> done = store->Commit(batch, Sign);
     if (!done.ok()) {
@@ -128,8 +128,7 @@ int main(int argc, char** argv) {
     std::printf("raw WriteBatch, batch %-12llu %12.0f %14.2f\n",
                 static_cast<unsigned long long>(batch), raw.per_second, raw.cpu_us_per_entry);
     std::printf("LedgerStore::Commit, batch %-7llu %12.0f %14.2f\n",
-                static_cast<unsigned long long>(batch), ledger.per_second,
-                ledger.cpu_us_per_entry);
+                static_cast<unsigned long long>(batch), ledger.per_second, ledger.cpu_us_per_entry);
     ++row;
   }
   if (argc <= 2) std::filesystem::remove_all(dir);

@@ -72,11 +72,17 @@ std::optional<int> ParseOrExit(Args& args, std::string_view command,
 Result<std::optional<Passphrase>> PassphraseFromArgs(const Args& args);
 
 // Subcommands. Each takes the arguments after its name.
+int RunAudit(const std::vector<std::string>& argv);
 int RunVersion(const std::vector<std::string>& argv);
 int RunKeygen(const std::vector<std::string>& argv);
 int RunQr(const std::vector<std::string>& argv);
 int RunVerify(const std::vector<std::string>& argv);
 int RunDemo(const std::vector<std::string>& argv);
+int RunAccredit(const std::vector<std::string>& argv);
+int RunIssue(const std::vector<std::string>& argv);
+int RunRevoke(const std::vector<std::string>& argv);
+int RunReprint(const std::vector<std::string>& argv);
+int RunServe(const std::vector<std::string>& argv);
 
 // Dispatches argv[1] to its subcommand.
 int Run(int argc, char** argv);

@@ -15,9 +15,15 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
+    {"accredit", RunAccredit, "regulator: accredit a body, rotate or revoke its keys, withdraw it"},
+    {"audit", RunAudit, "re-verify a whole ledger: records, hashes, tiles, checkpoint, indexes"},
     {"demo", RunDemo, "walk the whole path on the example keys: accredit, issue, QR, verify"},
+    {"issue", RunIssue, "issue certificates from a CSV file of evaluation results"},
     {"keygen", RunKeygen, "create an Ed25519 key pair (private key file 0600, public verifier key)"},
     {"qr", RunQr, "render QR text as a terminal drawing, PNG or SVG"},
+    {"serve", RunServe, "serve the verifier's HTTP API and the log's tiles (Boost.Beast)"},
+    {"reprint", RunReprint, "write a stored certificate's QR files again (same number)"},
+    {"revoke", RunRevoke, "revoke a certificate, or mark it superseded by a corrected one"},
     {"verify", RunVerify, "verify a scanned certificate QR text"},
     {"version", RunVersion, "print the version"},
 };

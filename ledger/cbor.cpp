@@ -24,7 +24,8 @@
 //                               (no floats, no undefined, no other simple)
 //
 // The whole input is exactly one item. This file holds Value, the key order
-// and the encoder; cbor_decode.cpp holds the decoder.#include "certledger/cbor.h"
+// and the encoder; cbor_decode.cpp holds the decoder.
+#include "certledger/cbor.h"
 
 #include <algorithm>
 #include <cstdlib>

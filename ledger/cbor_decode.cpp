@@ -3,14 +3,16 @@
 // arrays, maps and tags), so hostile nesting cannot exhaust the call stack,
 // and it checks every declared length against the remaining input before
 // allocating anything for it.
+#include "certledger/cbor.h"
+
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cbor_internal.h"
-#include "certledger/cbor.h"
 #include "certledger/utf8.h"
 
 namespace certledger::cbor {
@@ -22,8 +24,9 @@ std::string Plural(std::uint64_t n, std::string_view noun) {
   return out;
 }
 
-// Offset of the first byte of the first invalid UTF-8 sequence in `s`, or
-// s.size() when all of `s` is valid (rules of certledger/utf8.h).
+// Offset of the first byte of the first invalid UTF-8 sequence in `bytes`,
+// or bytes.size() when all of it is valid (the rules of certledger/utf8.h:
+// RFC 3629 section 4, no overlong forms, surrogates or values > U+10FFFF).
 std::size_t FindInvalidUtf8(ByteView bytes) {
   const std::string_view s = AsChars(bytes);
   std::size_t pos = 0;

@@ -85,8 +85,8 @@ Result<LedgerSnapshot> LoadSnapshot(std::shared_ptr<Db> db) {
 namespace {
 
 Status Missing(std::string_view what, std::uint64_t size) {
-  return Status::Corruption("ledger store: " + std::string(what) +
-                            " is missing below tree size " + std::to_string(size));
+  return Status::Corruption("ledger store: " + std::string(what) + " is missing below tree size " +
+                            std::to_string(size));
 }
 
 Status NotInTree(std::string_view what, std::uint64_t size) {
@@ -147,8 +147,7 @@ Result<std::uint64_t> Lookup(const LedgerSnapshot::State& s, const std::string& 
   CL_ASSIGN_OR_RETURN(std::optional<std::string> value, store::Get(*s.db, s.options, key));
   std::uint64_t index = 0;
   if (value && !store::DecodeIndex(*value, &index)) {
-    return Status::Corruption("ledger store: malformed index value for " +
-                              store::DescribeKey(key));
+    return Status::Corruption("ledger store: malformed index value for " + store::DescribeKey(key));
   }
   if (!value || index >= s.tree.size) return NotInTree(store::DescribeKey(key), s.tree.size);
   return index;
@@ -170,8 +169,9 @@ Result<std::vector<AccreditationRow>> ScanAccreditations(const LedgerSnapshot::S
   for (it->Seek(ToSlice(prefix)); it->Valid() && ToView(it->key()).starts_with(prefix);
        it->Next()) {
     AccreditationRow row;
-    if (!store::ParseAccreditationKey(ToView(it->key()), &row.body_id, &row.time) ||
-        !store::DecodeIndex(ToView(it->value()), &row.index)) {
+    std::uint64_t key_index = 0;
+    if (!store::ParseAccreditationKey(ToView(it->key()), &row.body_id, &row.time, &key_index) ||
+        !store::DecodeIndex(ToView(it->value()), &row.index) || row.index != key_index) {
       return Status::Corruption("ledger store: malformed accreditation row " +
                                 store::DescribeKey(ToView(it->key())));
     }
@@ -210,8 +210,8 @@ Result<Bytes> LedgerSnapshot::Tile(int level, std::uint64_t index, int width) co
     }
     if (index == store::FullTiles(s.tree.size, level) &&
         width <= store::PartialWidth(s.tree.size, level)) {
-      return ToBytes(store::TileBytes(s.tree.edge.partial(level).data(),
-                                      static_cast<std::size_t>(width)));
+      return ToBytes(
+          store::TileBytes(s.tree.edge.partial(level).data(), static_cast<std::size_t>(width)));
     }
   }
   return NotInTree(TileName(level, index, width), s.tree.size);
@@ -222,8 +222,8 @@ Result<Bytes> LedgerSnapshot::EntryBundle(std::uint64_t index, int width) const 
   if (width < 1 || width > kTileWidth) {
     return Status::InvalidArgument("no entry bundle has width " + std::to_string(width));
   }
-  const std::string name = "entry bundle index " + std::to_string(index) + " width " +
-                           std::to_string(width);
+  const std::string name =
+      "entry bundle index " + std::to_string(index) + " width " + std::to_string(width);
   if (index > (s.tree.size >> 8)) return NotInTree(name, s.tree.size);
   const std::uint64_t first = index << 8;
   const std::uint64_t end = first + static_cast<std::uint64_t>(width);

@@ -17,13 +17,17 @@
 //   record-hash    = "r" hash                   ; -> u64 index
 //   certificate    = "n" number                 ; -> u64 index
 //   revocation     = "v" number                 ; -> u64 index
-//   accreditation  = "a" u16 len body u64 time  ; -> u64 index
+//   accreditation  = "a" u16 len body u64 time u64 index  ; -> u64 index
 //
 //   u8, u16, u64   = 1, 2, 8 bytes, big-endian
 //   hash           = 32 bytes (SHA-256)
 //   number         = 1*1024 bytes, the certificate number's UTF-8 bytes
 //   body           = len bytes (1..1024), the body id's UTF-8 bytes
 //   time           = NumericDate seconds from which the accreditation holds
+//
+// An accreditation key ends with the entry's own index, so that two
+// accreditations of one body with the same time never collide and sort in
+// log order (the later one supersedes).
 //
 // Values of the index keys (leaf-hash .. accreditation) are the entry index
 // as u64. Invariants, for a stored tree of size s (state):
@@ -130,21 +134,24 @@ std::string AccreditationPrefix(std::string_view body_id) {
   return key;
 }
 
-std::string AccreditationKey(std::string_view body_id, std::uint64_t time) {
+std::string AccreditationKey(std::string_view body_id, std::uint64_t time, std::uint64_t index) {
   std::string key = AccreditationPrefix(body_id);
   AppendU64(&key, time);
+  AppendU64(&key, index);
   return key;
 }
 
 std::string AccreditationsPrefix() { return std::string(1, kAccreditationTag); }
 
-bool ParseAccreditationKey(std::string_view key, std::string* body_id, std::uint64_t* time) {
+bool ParseAccreditationKey(std::string_view key, std::string* body_id, std::uint64_t* time,
+                           std::uint64_t* index) {
   if (key.size() < 3 || key[0] != kAccreditationTag) return false;
   const std::size_t len = (static_cast<std::size_t>(static_cast<std::uint8_t>(key[1])) << 8) |
                           static_cast<std::uint8_t>(key[2]);
-  if (key.size() != 3 + len + 8) return false;
+  if (key.size() != 3 + len + 16) return false;
   body_id->assign(key.substr(3, len));
   *time = ReadU64(key.substr(3 + len));
+  *index = ReadU64(key.substr(3 + len + 8));
   return true;
 }
 
@@ -195,15 +202,21 @@ std::string DescribeKey(std::string_view key) {
                std::to_string(ReadU64(rest.substr(1)));
       }
       break;
-    case kLeafHashTag: return "leaf hash " + HexEncode(AsBytes(rest));
-    case kRecordHashTag: return "record hash " + HexEncode(AsBytes(rest));
-    case kCertificateTag: return "certificate number " + Quoted(rest);
-    case kRevocationTag: return "revocation of certificate number " + Quoted(rest);
+    case kLeafHashTag:
+      return "leaf hash " + HexEncode(AsBytes(rest));
+    case kRecordHashTag:
+      return "record hash " + HexEncode(AsBytes(rest));
+    case kCertificateTag:
+      return "certificate number " + Quoted(rest);
+    case kRevocationTag:
+      return "revocation of certificate number " + Quoted(rest);
     case kAccreditationTag: {
       std::string body;
       std::uint64_t time = 0;
-      if (ParseAccreditationKey(key, &body, &time)) {
-        return "accreditation of body " + Quoted(body) + " at time " + std::to_string(time);
+      std::uint64_t index = 0;
+      if (ParseAccreditationKey(key, &body, &time, &index)) {
+        return "accreditation of body " + Quoted(body) + " at time " + std::to_string(time) +
+               " by entry " + std::to_string(index);
       }
       break;
     }

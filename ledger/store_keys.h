@@ -27,13 +27,14 @@ std::string RecordHashKey(const Hash256& record_hash);
 std::string CertificateKey(std::string_view number);
 std::string RevocationKey(std::string_view number);
 // Precondition: body_id.size() <= 65535.
-std::string AccreditationKey(std::string_view body_id, std::uint64_t time);
+std::string AccreditationKey(std::string_view body_id, std::uint64_t time, std::uint64_t index);
 // The prefix of every AccreditationKey of one body, and of all bodies.
 std::string AccreditationPrefix(std::string_view body_id);
 std::string AccreditationsPrefix();
 
 // Decodes an AccreditationKey; false if `key` is not one.
-bool ParseAccreditationKey(std::string_view key, std::string* body_id, std::uint64_t* time);
+bool ParseAccreditationKey(std::string_view key, std::string* body_id, std::uint64_t* time,
+                           std::uint64_t* index);
 // Decodes an EntryKey; false if `key` is not one.
 bool ParseEntryKey(std::string_view key, std::uint64_t* index);
 

@@ -58,7 +58,7 @@ class Value {
   // The negative integer -1 - n (kNegative); covers -2^64 .. -1.
   static Value Negative(std::uint64_t n);
   static Value Bytes(ByteView b);
-  // Precondition: `s` is valid UTF-8 (see IsValidUtf8). Not checked here:
+  // Precondition: `s` is valid UTF-8 (IsValidUtf8 in utf8.h). Not checked here:
   // Encode writes the bytes as given, and Decode rejects invalid UTF-8.
   static Value Text(std::string_view s);
   static Value MakeArray(Array items = {});
@@ -144,10 +144,6 @@ struct Limits {
 // ResourceExhausted (input size, depth, item count or string length over
 // `limits`).
 Result<Value> Decode(ByteView data, const Limits& limits = Limits());
-
-// True when `s` is well-formed UTF-8 (RFC 3629 section 4: no overlong forms,
-// no surrogates, nothing above U+10FFFF).
-bool IsValidUtf8(std::string_view s);
 
 }  // namespace certledger::cbor
 

@@ -52,7 +52,8 @@ inline constexpr std::size_t kMaxLeafBytes = 65535;
 // The largest certificate number or body id, in bytes.
 inline constexpr std::size_t kMaxIndexKeyBytes = 1024;
 
-// An accreditation row: which body, effective from when.
+// An accreditation row: which body, effective from when. Rows are not
+// unique by (body, time): rows with equal times are kept in log order.
 struct AccreditationKey {
   std::string body_id;     // the accredited body's id (non-empty)
   std::uint64_t time = 0;  // the record's effective time, NumericDate seconds
@@ -156,14 +157,15 @@ class LedgerSnapshot {
   [[nodiscard]] Result<std::uint64_t> FindRevocation(std::string_view number) const;
   // Both of the above; OK with both fields empty for an unknown number.
   [[nodiscard]] Result<CertificateStatus> StatusOf(std::string_view number) const;
-  // The accreditation rows of one body, oldest time first (empty if none).
+  // The accreditation rows of one body by time, then index (empty if none).
   [[nodiscard]] Result<std::vector<AccreditationRow>> AccreditationHistory(
       std::string_view body_id) const;
-  // The row in force at `time`: the latest with row.time <= time.
+  // The row in force at `time`: the last (by time, then index) with
+  // row.time <= time.
   // NotFound if the body has none by then.
   [[nodiscard]] Result<AccreditationRow> AccreditationAt(std::string_view body_id,
                                                          std::uint64_t time) const;
-  // Every accreditation row, by body id (bytewise) then time.
+  // Every accreditation row, by body id (bytewise), time, then index.
   [[nodiscard]] Result<std::vector<AccreditationRow>> AllAccreditations() const;
 
   struct State;  // implementation detail

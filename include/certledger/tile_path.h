@@ -28,10 +28,10 @@ inline constexpr int kMaxTileLevel = 63;
 
 // One tile or entry bundle.
 struct TileAddress {
-  bool entries = false;      // an entry bundle (then level is 0)
-  int level = 0;             // hash tile level, 0 to 63
-  std::uint64_t index = 0;   // N: position of the tile within its level
-  int width = kTileWidth;    // 1 to 256; 256 is a full tile
+  bool entries = false;     // an entry bundle (then level is 0)
+  int level = 0;            // hash tile level, 0 to 63
+  std::uint64_t index = 0;  // N: position of the tile within its level
+  int width = kTileWidth;   // 1 to 256; 256 is a full tile
 
   friend bool operator==(const TileAddress&, const TileAddress&) = default;
 };

@@ -1,15 +1,15 @@
 // LedgerStore: commits, indexes, refusals, recovery, snapshots, secondaries.
 // Tiles, entry bundles and proofs: ledger_store_tiles_test.cpp.
-#include <catch2/catch.hpp>
+#include "certledger/ledger_store.h"
 
 #include <rocksdb/db.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <memory>
 #include <thread>
 
-#include "certledger/ledger_store.h"
 #include "certledger/merkle.h"
 #include "ledger/store_test_util.h"
 
@@ -32,7 +32,8 @@ LedgerSnapshot Snap(const LedgerStore& store) {
 
 CommitBatch Leaves(std::uint64_t from, std::uint64_t count) {
   CommitBatch batch;
-  for (std::uint64_t i = from; i < from + count; ++i) batch.entries.push_back({.leaf = MakeLeaf(i)});
+  for (std::uint64_t i = from; i < from + count; ++i)
+    batch.entries.push_back({.leaf = MakeLeaf(i)});
   return batch;
 }
 
@@ -58,7 +59,8 @@ std::map<std::string, std::string> RawContents(const std::string& path) {
   std::unique_ptr<rocksdb::DB> db(raw);
   std::map<std::string, std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    out[it->key().ToString()] = it->value().ToString();
   REQUIRE(it->status().ok());
   return out;
 }
@@ -89,8 +91,9 @@ TEST_CASE("store: a new store is the empty tree", "[store]") {
   REQUIRE(done.ok());
   CHECK(done->size == 0);
   CHECK(Snap(store).checkpoint() ==
-        std::string(kOrigin) + "\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n\xE2\x80\x94 " +
-            kOrigin + " AAAAAA==\n");
+        std::string(kOrigin) +
+            "\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n\xE2\x80\x94 " + kOrigin +
+            " AAAAAA==\n");
 }
 
 TEST_CASE("store: commit and read back entries and indexes", "[store]") {
@@ -109,8 +112,7 @@ TEST_CASE("store: commit and read back entries and indexes", "[store]") {
   batch.entries.push_back({.leaf = MakeLeaf(3),
                            .record_hash = RecordHash("revo-1"),
                            .revoked_certificate_number = "Y000131000123251000124"});
-  batch.entries.push_back(
-      {.leaf = MakeLeaf(4), .accreditation = AccreditationKey{"body-B", 150}});
+  batch.entries.push_back({.leaf = MakeLeaf(4), .accreditation = AccreditationKey{"body-B", 150}});
   Result<CommittedTree> done = store.Commit(batch, FakeSigner());
   REQUIRE(done.ok());
   CHECK(done->first_index == 0);
@@ -169,6 +171,22 @@ TEST_CASE("store: commit and read back entries and indexes", "[store]") {
   REQUIRE(all->size() == 3);
   CHECK((*all)[2].body_id == "body-B");
   CHECK((*all)[2].index == 4);
+
+  // Accreditations are not unique by time: equal times keep log order.
+  CommitBatch more;
+  more.entries.push_back({.leaf = MakeLeaf(5), .accreditation = AccreditationKey{"body-A", 200}});
+  more.entries.push_back({.leaf = MakeLeaf(6), .accreditation = AccreditationKey{"body-A", 150}});
+  REQUIRE(store.Commit(more, FakeSigner()).ok());
+  const LedgerSnapshot later = Snap(store);
+  history = later.AccreditationHistory("body-A");
+  REQUIRE(history.ok());
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> time_index;
+  for (const AccreditationRow& row : *history) time_index.emplace_back(row.time, row.index);
+  CHECK(time_index == std::vector<std::pair<std::uint64_t, std::uint64_t>>{
+                          {100, 0}, {150, 6}, {200, 2}, {200, 5}});
+  CHECK(later.AccreditationAt("body-A", 5000)->index == 5);
+  CHECK(later.AccreditationAt("body-A", 199)->index == 6);
+  CHECK(snap.AccreditationHistory("body-A")->size() == 2);  // the older snapshot
 }
 
 TEST_CASE("store: key schema golden rows", "[store]") {
@@ -193,7 +211,7 @@ TEST_CASE("store: key schema golden rows", "[store]") {
       {"C", *FakeSigner()(1, leaf_hash)},
       {"F", "certledger-store-1"},
       {"S", U64(1) + h},
-      {std::string("a\x00\x01" "B", 4) + U64(7), U64(0)},
+      {std::string("a\x00\x01", 3) + "B" + U64(7) + U64(0), U64(0)},  // body "B", time, index
       {"e" + U64(0), std::string(leaf.begin(), leaf.end())},
       {"h" + h, U64(0)},
       {"nN1", U64(0)},
@@ -245,7 +263,8 @@ TEST_CASE("store: an index that exists is refused and nothing is written", "[sto
 
   const auto refused = [&](NewEntry bad, const std::string& message) {
     CommitBatch batch;
-    batch.entries.push_back({.leaf = MakeLeaf(100), .record_hash = RecordHash("fresh")});  // valid on its own
+    batch.entries.push_back(
+        {.leaf = MakeLeaf(100), .record_hash = RecordHash("fresh")});  // valid on its own
     batch.entries.push_back(std::move(bad));
     Result<CommittedTree> done = store.Commit(batch, FakeSigner());
     REQUIRE_FALSE(done.ok());
@@ -259,18 +278,17 @@ TEST_CASE("store: an index that exists is refused and nothing is written", "[sto
     CHECK(after.FindLeafHash(NaiveLeafHash(MakeLeaf(100))).status().Is(StatusCode::kNotFound));
     CHECK(after.FindRecordHash(RecordHash("fresh")).status().Is(StatusCode::kNotFound));
   };
-  refused({.leaf = MakeLeaf(3), .certificate_number = "CERT-1"}, "certificate number \"CERT-1\" already exists");
+  refused({.leaf = MakeLeaf(3), .certificate_number = "CERT-1"},
+          "certificate number \"CERT-1\" already exists");
   refused({.leaf = MakeLeaf(3), .revoked_certificate_number = "CERT-0"},
           "revocation of certificate number \"CERT-0\" already exists");
-  refused({.leaf = MakeLeaf(3), .accreditation = AccreditationKey{"B", 10}},
-          "accreditation of body \"B\" at time 10 already exists");
   refused({.leaf = MakeLeaf(3), .record_hash = RecordHash("r1")},
           "record hash " + HexEncode(AsBytes(RecordHash("r1"))) + " already exists");
   refused({.leaf = MakeLeaf(1)},
           "leaf hash " + HexEncode(AsBytes(NaiveLeafHash(MakeLeaf(1)))) + " already exists");
   // Twice within one batch.
   refused({.leaf = MakeLeaf(100)}, "leaf hash " + HexEncode(AsBytes(NaiveLeafHash(MakeLeaf(100)))) +
-                               " occurs twice in the batch");
+                                       " occurs twice in the batch");
   refused({.leaf = MakeLeaf(3), .record_hash = RecordHash("fresh")},
           "record hash " + HexEncode(AsBytes(RecordHash("fresh"))) + " occurs twice in the batch");
 
@@ -298,9 +316,12 @@ TEST_CASE("store: leaf size limits, bad keys, signer and checkpoint errors", "[s
   CHECK(too_big.status().reason() == "leaf_too_large");
   CHECK(too_big.status().message() == "entry 0 of the batch has 65536 bytes, more than 65535");
   CHECK(commit_one({.leaf = Bytes()}, FakeSigner()).status().Is(StatusCode::kInvalidArgument));
-  CHECK(commit_one({.leaf = MakeLeaf(0), .certificate_number = ""}, FakeSigner()).status().Is(StatusCode::kInvalidArgument));
-  CHECK(commit_one({.leaf = MakeLeaf(0), .accreditation = AccreditationKey{std::string(1025, 'b'), 1}},
-                   FakeSigner())
+  CHECK(commit_one({.leaf = MakeLeaf(0), .certificate_number = ""}, FakeSigner())
+            .status()
+            .Is(StatusCode::kInvalidArgument));
+  CHECK(commit_one(
+            {.leaf = MakeLeaf(0), .accreditation = AccreditationKey{std::string(1025, 'b'), 1}},
+            FakeSigner())
             .status()
             .Is(StatusCode::kInvalidArgument));
 
@@ -318,7 +339,8 @@ TEST_CASE("store: leaf size limits, bad keys, signer and checkpoint errors", "[s
   Result<CommittedTree> mismatch = commit_one({.leaf = MakeLeaf(0)}, stale);
   CHECK(mismatch.status().code() == StatusCode::kInvalidArgument);
   CHECK(mismatch.status().reason() == "checkpoint_mismatch");
-  CHECK(mismatch.status().message() == "checkpoint is for tree size \"0\", the new tree has size 1");
+  CHECK(mismatch.status().message() ==
+        "checkpoint is for tree size \"0\", the new tree has size 1");
   const CheckpointSigner wrong_root = [](std::uint64_t size, const Hash256&) {
     return FakeSigner()(size, EmptyRoot());
   };
@@ -456,7 +478,7 @@ TEST_CASE("store: a secondary instance sees commits after CatchUp", "[store]") {
   const LedgerSnapshot first = Snap(secondary);
   CHECK(first.size() == 250);
 
-  CommitLeaves(primary, 250, 300);  // completes tile 0, deletes its partial
+  CommitLeaves(primary, 250, 300);       // completes tile 0, deletes its partial
   CHECK(Snap(secondary).size() == 250);  // not yet caught up
   REQUIRE(secondary.CatchUp().ok());
   const LedgerSnapshot second = Snap(secondary);

@@ -2,7 +2,6 @@
 // hashes and RFC 9162 proofs, all checked against the naive tree of
 // store_test_util.h.
 #include <catch2/catch.hpp>
-
 #include <optional>
 #include <random>
 
@@ -98,9 +97,16 @@ TEST_CASE("store: tiles of a 70,000-leaf tree are the C2SP tiles", "[store]") {
   CHECK(*snap.Tile(1, 1, 17) == NaiveTile(log.hashes, 1, 1, 17));
   CHECK(*snap.Tile(2, 0, 1) == NaiveTile(log.hashes, 2, 0, 1));
   // Nothing else exists in this tree.
-  for (auto [level, index, width] : {std::tuple{0, 273, 113}, {0, 273, 256}, {0, 274, 1},
-                                     {1, 1, 18}, {1, 1, 256}, {1, 2, 1}, {2, 0, 2}, {2, 1, 1},
-                                     {3, 0, 1}, {63, 0, 1}}) {
+  for (auto [level, index, width] : {std::tuple{0, 273, 113},
+                                     {0, 273, 256},
+                                     {0, 274, 1},
+                                     {1, 1, 18},
+                                     {1, 1, 256},
+                                     {1, 2, 1},
+                                     {2, 0, 2},
+                                     {2, 1, 1},
+                                     {3, 0, 1},
+                                     {63, 0, 1}}) {
     Result<Bytes> absent = snap.Tile(level, static_cast<std::uint64_t>(index), width);
     CHECK(absent.status().code() == StatusCode::kNotFound);
   }
@@ -125,8 +131,7 @@ TEST_CASE("store: tiles of a 70,000-leaf tree are the C2SP tiles", "[store]") {
 
   // Read() by path, as a tile server would.
   CHECK(*snap.Read(*ParseTilePath("tile/1/001.p/17")) == NaiveTile(log.hashes, 1, 1, 17));
-  CHECK(*snap.Read(*ParseTilePath("tile/entries/273.p/112")) ==
-        NaiveBundle(log.leaves, 273, 112));
+  CHECK(*snap.Read(*ParseTilePath("tile/entries/273.p/112")) == NaiveBundle(log.leaves, 273, 112));
 
   // Nodes above one tile (levels 8 to 16) and proofs in trees of any size
   // up to 70,000, verified against naive roots.

@@ -60,8 +60,8 @@ inline constexpr const char* kOrigin = "ledger.example/test";
 // placeholder signature line. The store checks only the body.
 inline CheckpointSigner FakeSigner() {
   return [](std::uint64_t size, const Hash256& root) -> Result<std::string> {
-    return std::string(kOrigin) + "\n" + std::to_string(size) + "\n" +
-           Base64Encode(AsBytes(root)) + "\n\n\xE2\x80\x94 " + kOrigin + " AAAAAA==\n";
+    return std::string(kOrigin) + "\n" + std::to_string(size) + "\n" + Base64Encode(AsBytes(root)) +
+           "\n\n\xE2\x80\x94 " + kOrigin + " AAAAAA==\n";
   };
 }
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "certledger/tile_path.h"
+
+#include <catch2/catch.hpp>
 
 using namespace certledger;
 
@@ -34,16 +34,36 @@ TEST_CASE("tile paths: parsing round-trips canonical paths", "[tile_path]") {
 
 TEST_CASE("tile paths: non-canonical and malformed paths are refused", "[tile_path]") {
   for (const char* bad : {
-           "", "/tile/0/000", "tile/0/000/", "tile/0/", "tile//000", "tile/00/000",
-           "tile/01/000", "tile/64/000", "tile/-1/000", "tile/+1/000", "tile/0/0",
-           "tile/0/0000", "tile/0/x000/001",  // leading zero group
-           "tile/0/001/002",                   // missing x
-           "tile/0/x001/x002",                 // x on the last group
-           "tile/0/x1/002", "tile/0/000.p/0", "tile/0/000.p/256", "tile/0/000.p/01",
-           "tile/0/000.p/", "tile/0/000.p/+5", "tile/0/000.p/5/", "tile/0/000.p",
-           "tile/entries/000.p/256", "tile/entry/000", "tile/entries/x000/000",
+           "",
+           "/tile/0/000",
+           "tile/0/000/",
+           "tile/0/",
+           "tile//000",
+           "tile/00/000",
+           "tile/01/000",
+           "tile/64/000",
+           "tile/-1/000",
+           "tile/+1/000",
+           "tile/0/0",
+           "tile/0/0000",
+           "tile/0/x000/001",   // leading zero group
+           "tile/0/001/002",    // missing x
+           "tile/0/x001/x002",  // x on the last group
+           "tile/0/x1/002",
+           "tile/0/000.p/0",
+           "tile/0/000.p/256",
+           "tile/0/000.p/01",
+           "tile/0/000.p/",
+           "tile/0/000.p/+5",
+           "tile/0/000.p/5/",
+           "tile/0/000.p",
+           "tile/entries/000.p/256",
+           "tile/entry/000",
+           "tile/entries/x000/000",
            "tile/0/x018/x446/x744/x073/x709/x551/616",  // 2^64
-           "tile/0/x999/x999/x999/x999/x999/x999/999", "tile/0/abc", "tiles/0/000",
+           "tile/0/x999/x999/x999/x999/x999/x999/999",
+           "tile/0/abc",
+           "tiles/0/000",
        }) {
     Result<TileAddress> parsed = ParseTilePath(bad);
     CHECK_FALSE(parsed.ok());

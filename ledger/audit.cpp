@@ -1,0 +1,251 @@
+// AuditLocal: opens a ledger store beside its writer and runs the audit's
+// passes (certledger/audit.h; the passes are described in
+// audit_internal.h).
+#include "certledger/audit.h"
+
+#include <rocksdb/iterator.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "audit_internal.h"
+#include "certledger/checkpoint.h"
+#include "store_keys.h"
+
+namespace certledger {
+namespace audit {
+
+void Findings::Add(std::string code, std::string subject, std::optional<std::uint64_t> index,
+                   std::string message, std::string reason) {
+  ++report_->finding_count;
+  if (report_->findings.size() >= cap_) return;
+  report_->findings.push_back(AuditFinding{std::move(code), std::move(subject), index,
+                                           std::move(reason), std::move(message)});
+}
+
+std::uint32_t AuditState::IssuerId(std::string_view issuer) {
+  auto it = issuer_ids.find(issuer);
+  if (it != issuer_ids.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(issuers.size());
+  issuers.emplace_back(issuer);
+  issuer_ids.emplace(std::string(issuer), id);
+  return id;
+}
+
+std::string EntrySubject(std::uint64_t index) { return "entry " + std::to_string(index); }
+
+}  // namespace audit
+
+namespace {
+
+using audit::AuditState;
+
+// The secondary instance's own directory, removed when this dies.
+class TempDirectory {
+ public:
+  static Result<TempDirectory> Make() {
+    std::error_code ec;
+    std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+    if (ec) base = "/tmp";
+    std::string pattern = (base / "certledger-audit-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return Status::IOError("cannot create a temporary directory under " + base.string());
+    }
+    return TempDirectory(std::move(pattern));
+  }
+  TempDirectory(TempDirectory&& other) noexcept : path_(std::move(other.path_)) {
+    other.path_.clear();
+  }
+  TempDirectory& operator=(TempDirectory&&) = delete;
+  ~TempDirectory() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit TempDirectory(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+// A stored row read for the audit: its value, or why there is none.
+struct Stored {
+  std::optional<std::string> value;
+  Status error;  // a RocksDB failure, reported as read_error
+};
+
+Stored Read(const AuditState& s, const std::string& key) {
+  Result<std::optional<std::string>> r = store::Get(*s.db, rocksdb::ReadOptions(), key);
+  if (!r.ok()) return Stored{std::nullopt, r.status()};
+  return Stored{std::move(*r), Status::OK()};
+}
+
+// The format row. NotFound when the directory holds no ledger store at all.
+Status CheckFormat(AuditState& s, const std::string& path) {
+  const Stored format = Read(s, store::FormatKey());
+  if (!format.error.ok()) {
+    s.findings.Add("read_error", "format", std::nullopt,
+                   "the format row cannot be read: " + format.error.message());
+    return Status::OK();
+  }
+  if (!format.value) {
+    const Stored state = Read(s, store::StateKey());
+    if (state.error.ok() && !state.value) {
+      return Status::NotFound("no ledger store at " + path + " (no format or state row)");
+    }
+    s.findings.Add("format_mismatch", "format", std::nullopt, "the format row is missing");
+  } else if (*format.value != store::kFormatVersion) {
+    s.findings.Add("format_mismatch", "format", std::nullopt,
+                   "the format row holds \"" + HexEncode(AsBytes(*format.value)) +
+                       "\" (hex), not \"" + std::string(store::kFormatVersion) + "\"");
+  }
+  return Status::OK();
+}
+
+struct TreeState {
+  std::optional<std::uint64_t> size;
+  Hash256 root{};
+};
+
+TreeState ReadState(AuditState& s) {
+  TreeState tree;
+  const Stored state = Read(s, store::StateKey());
+  std::uint64_t size = 0;
+  if (!state.error.ok()) {
+    s.findings.Add("read_error", "state", std::nullopt,
+                   "the tree state row cannot be read: " + state.error.message());
+  } else if (!state.value) {
+    s.findings.Add("state_mismatch", "state", std::nullopt, "the tree state row is missing");
+  } else if (!store::DecodeState(*state.value, &size, &tree.root)) {
+    s.findings.Add("state_mismatch", "state", std::nullopt,
+                   "the tree state row holds " + std::to_string(state.value->size()) +
+                       " bytes, not 40 (size and root)");
+  } else {
+    tree.size = size;
+  }
+  return tree;
+}
+
+std::optional<Checkpoint> ReadCheckpoint(AuditState& s, const NamedPublicKey& log_key) {
+  const Stored text = Read(s, store::CheckpointKey());
+  if (!text.error.ok()) {
+    s.findings.Add("read_error", "checkpoint", std::nullopt,
+                   "the checkpoint row cannot be read: " + text.error.message());
+    return std::nullopt;
+  }
+  if (!text.value) {
+    s.findings.Add("checkpoint_missing", "checkpoint", std::nullopt,
+                   "no signed checkpoint is stored");
+    return std::nullopt;
+  }
+  Result<Checkpoint> cp = OpenCheckpoint(*text.value, log_key);
+  if (cp.ok()) return std::move(*cp);
+  if (cp.status().Is(StatusCode::kVerificationFailed)) {
+    s.findings.Add("checkpoint_bad_signature", "checkpoint", std::nullopt,
+                   "the stored checkpoint does not verify with the log key \"" + log_key.name +
+                       "\": " + cp.status().message(),
+                   cp.status().reason());
+  } else {
+    s.findings.Add("checkpoint_malformed", "checkpoint", std::nullopt,
+                   "the stored checkpoint is not a signed checkpoint: " + cp.status().message(),
+                   cp.status().reason());
+  }
+  return std::nullopt;
+}
+
+// One past the last entry row's index (0 if none); nullopt if unreadable.
+std::optional<std::uint64_t> EntriesEnd(const AuditState& s) {
+  const std::string lower = "e", upper = "f";
+  const rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_lower_bound = &lower_slice;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(s.db->db->NewIterator(options));
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    std::uint64_t index = 0;
+    if (store::ParseEntryKey(store::ToView(it->key()), &index)) {
+      return index == UINT64_MAX ? index : index + 1;
+    }
+  }
+  if (!it->status().ok()) return std::nullopt;
+  return 0;
+}
+
+// The audited size: what two of state, checkpoint and entries agree on;
+// else the signed checkpoint's; else the entries'; else the state's.
+std::uint64_t ChooseSize(std::optional<std::uint64_t> state, std::optional<std::uint64_t> signed_size,
+                         std::optional<std::uint64_t> entries) {
+  if (state && signed_size && *state == *signed_size) return *state;
+  if (signed_size && entries && *signed_size == *entries) return *signed_size;
+  if (state && entries && *state == *entries) return *state;
+  if (signed_size) return *signed_size;
+  if (entries) return *entries;
+  return state.value_or(0);
+}
+
+void CompareTree(AuditState& s, const TreeState& state, const std::optional<Checkpoint>& cp) {
+  const std::string n = std::to_string(s.size);
+  const auto b64 = [](const Hash256& h) { return Base64Encode(AsBytes(h)); };
+  if (state.size && *state.size != s.size) {
+    s.findings.Add("state_mismatch", "state", std::nullopt,
+                   "the tree state says size " + std::to_string(*state.size) +
+                       ", but the log has " + n + " entries");
+  } else if (state.size && s.root && state.root != *s.root) {
+    s.findings.Add("state_mismatch", "state", std::nullopt,
+                   "the tree state's root " + b64(state.root) +
+                       " is not the root recomputed from the entries, " + b64(*s.root));
+  }
+  if (!cp) return;
+  if (cp->size != s.size) {
+    s.findings.Add("checkpoint_mismatch", "checkpoint", std::nullopt,
+                   "the signed checkpoint is for size " + std::to_string(cp->size) +
+                       ", but the log has " + n + " entries");
+  } else if (s.root && cp->root != *s.root) {
+    s.findings.Add("checkpoint_mismatch", "checkpoint", std::nullopt,
+                   "the signed checkpoint's root " + b64(cp->root) +
+                       " is not the root recomputed from the entries, " + b64(*s.root));
+  }
+}
+
+}  // namespace
+
+Result<AuditReport> AuditLocal(const std::string& path, const LogRules& rules,
+                               const NamedPublicKey& log_key, const AuditOptions& options) {
+  if (options.threads < 1 || options.threads > 64) {
+    return Status::InvalidArgument("audit: threads must be 1 to 64, got " +
+                                   std::to_string(options.threads));
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) {
+    return Status::NotFound("no ledger store at " + path + " (not a directory)");
+  }
+  CL_ASSIGN_OR_RETURN(TempDirectory secondary, TempDirectory::Make());
+  AuditReport report;
+  {
+    AuditState s(&report, options.max_findings);
+    s.rules = rules;
+    CL_ASSIGN_OR_RETURN(s.db, store::OpenSecondaryDb(path, secondary.path()));
+    CL_RETURN_IF_ERROR(CheckFormat(s, path));
+    const TreeState state = ReadState(s);
+    const std::optional<Checkpoint> cp = ReadCheckpoint(s, log_key);
+    const std::optional<std::uint64_t> entries = EntriesEnd(s);
+    s.size = ChooseSize(state.size, cp ? std::optional(cp->size) : std::nullopt, entries);
+
+    audit::AuditEntries(s, options);
+    audit::AuditRows(s);
+    CompareTree(s, state, cp);
+    report.tree_size = s.size;
+    report.root = s.root;
+  }  // the database closes before its secondary directory goes
+  return report;
+}
+
+Result<AuditReport> AuditLocal(const std::string& path, const LogRules& rules,
+                               const NamedPublicKey& log_key,
+                               const AuditProgressCallback& progress) {
+  AuditOptions options;
+  options.progress = progress;
+  return AuditLocal(path, rules, log_key, options);
+}
+
+}  // namespace certledger
