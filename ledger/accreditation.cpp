@@ -25,6 +25,7 @@
 //   }
 //
 // All text values are non-empty. No other field is allowed.
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -131,3 +132,16 @@ Result<Accreditation> DecodeAccreditation(const cbor::Value& body) {
 }
 
 }  // namespace certledger::internal
+
+namespace certledger {
+
+bool InScope(const Scope& scope, const Certificate& c) {
+  if (std::find(scope.levels.begin(), scope.levels.end(), c.level) == scope.levels.end()) {
+    return false;
+  }
+  const bool skill = c.type == CertificateType::kSkill;
+  const auto& codes = skill ? scope.occupations : scope.series;
+  return std::find(codes.begin(), codes.end(), skill ? c.occupation : c.series) != codes.end();
+}
+
+}  // namespace certledger

@@ -131,6 +131,18 @@ Result<Bytes> Base64Decode(std::string_view text) {
 
 std::string Base64UrlEncode(ByteView data) { return Encode64(data, kBase64Url, false); }
 
+std::optional<std::uint64_t> ParseCanonicalUint(std::string_view s) {
+  if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 Result<Bytes> Base64UrlDecode(std::string_view text) {
   static const std::array<int, 256> table = ReverseTable(kBase64Url);
   return Decode64(text, table, "base64url");

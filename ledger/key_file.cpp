@@ -92,18 +92,10 @@ bool ParseKeyIdHex(std::string_view s, std::uint32_t* out) {
   return true;
 }
 
-// Decimal without leading zeros (except "0"), no sign, no overflow.
 bool ParseDecimal(std::string_view s, std::uint64_t* out) {
-  if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return false;
-  std::uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    std::uint64_t d = static_cast<std::uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return true;
+  auto v = ParseCanonicalUint(s);
+  if (v) *out = *v;
+  return v.has_value();
 }
 
 std::uint32_t KeyIdOfKeyBytes(std::string_view name, ByteView alg_and_key) {

@@ -12,15 +12,6 @@ Status Refuse(std::string_view reason, std::string message) {
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-bool InScope(const Scope& scope, const Certificate& c) {
-  if (std::find(scope.levels.begin(), scope.levels.end(), c.level) == scope.levels.end()) {
-    return false;
-  }
-  const auto& codes = c.type == CertificateType::kSkill ? scope.occupations : scope.series;
-  const std::string& code = c.type == CertificateType::kSkill ? c.occupation : c.series;
-  return std::find(codes.begin(), codes.end(), code) != codes.end();
-}
-
 }  // namespace
 
 Validator::Validator(LogRules rules)

@@ -32,15 +32,6 @@ const SignedRecord* AccreditationAt(const std::vector<SignedRecord>& accreditati
   return best;
 }
 
-bool InScope(const Scope& scope, const Certificate& c) {
-  if (std::find(scope.levels.begin(), scope.levels.end(), c.level) == scope.levels.end()) {
-    return false;
-  }
-  const auto& codes = c.type == CertificateType::kSkill ? scope.occupations : scope.series;
-  const std::string& code = c.type == CertificateType::kSkill ? c.occupation : c.series;
-  return std::find(codes.begin(), codes.end(), code) != codes.end();
-}
-
 }  // namespace
 
 Date ChinaDateOf(std::uint64_t unix_seconds) {

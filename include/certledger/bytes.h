@@ -8,6 +8,7 @@
 #define CERTLEDGER_BYTES_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,6 +47,10 @@ Result<Bytes> Base64Decode(std::string_view text);
 // a length of 1 mod 4, and non-zero trailing bits.
 std::string Base64UrlEncode(ByteView data);
 Result<Bytes> Base64UrlDecode(std::string_view text);
+
+// A canonical unsigned decimal: digits only, no sign, no leading zero
+// (except "0" itself), at most 2^64 - 1. nullopt otherwise.
+std::optional<std::uint64_t> ParseCanonicalUint(std::string_view text);
 
 }  // namespace certledger
 

@@ -170,6 +170,10 @@ struct Revocation {
   friend bool operator==(const Revocation&, const Revocation&) = default;
 };
 
+// Whether `scope` covers `certificate`: its level, and its occupation (skill)
+// or series (title).
+bool InScope(const Scope& scope, const Certificate& certificate);
+
 using RecordBody = std::variant<Accreditation, Certificate, Revocation>;
 
 RecordKind KindOf(const RecordBody& body);
