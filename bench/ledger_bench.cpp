@@ -15,18 +15,25 @@
 // 1,000,000) and the append rate there is measured again, and inclusion
 // proofs (LedgerSnapshot::InclusionProof at random indexes) are timed.
 //
-// The CPU column is this process's CPU time (all threads, user + system)
-// per record: the cost that remains meaningful when other programs load
-// the machine, which wall-clock rates are not.
+// Columns: the wall-clock rate; CPU, this process's CPU time (all
+// threads, user + system) per operation; seq, the CPU time of the ledger's
+// sequencer thread ("cl-sequencer") per record, the part that cannot run
+// in parallel; and 2-core, the rate two otherwise idle cores would reach
+// at that cost, min(2 s / CPU, 1 s / seq). The CPU figures remain
+// meaningful when other programs load the machine, which wall-clock rates
+// do not; the ratios are given both ways.
 //
 // Usage: ledger_bench [--records N] [--submit-threads T] [--no-million]
-//                     [--target N] [--samples N] [--dir D] [--ledger-only]
-//   --ledger-only  only the SubmitMany row, for profiling
+//                     [--target N] [--samples N] [--dir D] [--max-batch N]
+//                     [--ledger-only | --submit-only]
+//   --ledger-only, --submit-only: only the SubmitMany row, or only the
+//   Submit() threads row (for profiling)
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -35,6 +42,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <random>
@@ -61,9 +69,11 @@ struct Args {
   std::size_t records = 200'000;
   int submit_threads = 64;
   bool million = true;
-  bool ledger_only = false;  // skip the baselines and the Submit() threads (for profiling)
+  bool ledger_only = false;  // only the SubmitMany row (for profiling)
+  bool submit_only = false;  // only the Submit() threads row (for profiling)
   std::uint64_t target = 1'000'000;
   std::size_t samples = 10'000;
+  std::size_t max_batch = LedgerOptions{}.max_batch;
   std::string dir;
 };
 
@@ -89,21 +99,62 @@ double CpuSeconds() {
   return secs(u.ru_utime) + secs(u.ru_stime);
 }
 
+// CPU seconds of the threads named "cl-sequencer" (the ledgers' sequencers).
+double SequencerCpuSeconds() {
+  double total = 0;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name != "cl-sequencer") continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // Fields after the ")" that ends the name: state is field 3, utime 14, stime 15.
+    std::size_t at = line.rfind(')');
+    if (at == std::string::npos) continue;
+    std::vector<std::string> fields;
+    std::string field;
+    for (char c : line.substr(at + 2)) {
+      if (c == ' ') {
+        fields.push_back(field);
+        field.clear();
+      } else {
+        field += c;
+      }
+    }
+    if (fields.size() > 12) total += (std::stod(fields[11]) + std::stod(fields[12])) / tick;
+  }
+  return total;
+}
+
 // Wall-clock and CPU time of one measured run.
 struct Timer {
   Clock::time_point start = Clock::now();
   double cpu_start = CpuSeconds();
+  double seq_start = SequencerCpuSeconds();
   double Seconds() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
   double Cpu() const { return CpuSeconds() - cpu_start; }
+  double SequencerCpu() const { return SequencerCpuSeconds() - seq_start; }
 };
 
 struct Rate {
   double per_second = 0;
-  double cpu_us = 0;  // CPU microseconds per operation
+  double cpu_us = 0;  // CPU microseconds per operation, all threads
+  double seq_us = 0;  // of the sequencer thread
+  // The rate at this cost on `cores` idle cores.
+  double Projected(int cores) const {
+    double r = cores * 1e6 / cpu_us;
+    if (seq_us > 0) r = std::min(r, 1e6 / seq_us);
+    return r;
+  }
 };
 
 Rate RateOf(const Timer& t, std::size_t ops) {
-  return {static_cast<double>(ops) / t.Seconds(), t.Cpu() * 1e6 / static_cast<double>(ops)};
+  const double n = static_cast<double>(ops);
+  return {n / t.Seconds(), t.Cpu() * 1e6 / n, t.SequencerCpu() * 1e6 / n};
 }
 
 // Runs f(i) for i in [0, n) on `threads` threads, interleaved.
@@ -123,6 +174,7 @@ struct World {
   NamedSecretKey log = KeyFromByte("bench.example/log", 2);
   NamedSecretKey issuer = KeyFromByte(kBody, 3);
   Commitments holder;
+  std::size_t max_batch = LedgerOptions{}.max_batch;
 
   World() {
     auto name = Check(MakeDisclosureWithSalt(Bytes(16, 7), "name", "王建国"), "disclosure");
@@ -179,6 +231,7 @@ struct World {
     o.path = path;
     o.rules = LogRules{regulator.Public(), 300};
     o.now_ms = [] { return (kT0 + 10 * kDay) * 1000; };
+    o.max_batch = max_batch;
     return o;
   }
 
@@ -285,12 +338,28 @@ Rate AppendThreads(Ledger& ledger, std::vector<Bytes> records, int threads) {
   return r;
 }
 
-void Row(const char* name, const Rate& r, const char* unit) {
-  std::printf("%-46s %12.0f %-10s %9.2f\n", name, r.per_second, unit, r.cpu_us);
+void Header() {
+  std::printf("%-44s %10s %-10s %8s %7s %10s\n", "", "rate", "", "CPU us", "seq us", "2-core");
 }
 
-void Ratio(const char* name, double ours, double base) {
-  std::printf("%-46s %12.2f\n", name, ours / base);
+// `cores`: the cores the measured run could use at most (0: no projection).
+void Row(const char* name, const Rate& r, const char* unit, int cores = 2) {
+  std::printf("%-44s %10.0f %-10s %8.2f", name, r.per_second, unit, r.cpu_us);
+  if (r.seq_us > 0) {
+    std::printf(" %7.2f", r.seq_us);
+  } else {
+    std::printf(" %7s", "-");
+  }
+  if (cores == 0) {
+    std::printf(" %10s\n", "-");
+  } else {
+    std::printf(" %10.0f\n", r.Projected(cores));
+  }
+}
+
+void Ratio(const char* name, const Rate& ours, const Rate& base) {
+  std::printf("%-44s %10.2f (2-core: %.2f)\n", name, ours.per_second / base.per_second,
+              ours.Projected(2) / base.Projected(2));
 }
 
 double Percentile(std::vector<double>& v, double p) {
@@ -318,15 +387,20 @@ Args Parse(int argc, char** argv) {
     } else if (arg == "--ledger-only") {
       a.ledger_only = true;
       a.million = false;
+    } else if (arg == "--submit-only") {
+      a.submit_only = true;
+      a.million = false;
     } else if (arg == "--target") {
       a.target = std::strtoull(value().c_str(), nullptr, 10);
+    } else if (arg == "--max-batch") {
+      a.max_batch = std::strtoull(value().c_str(), nullptr, 10);
     } else if (arg == "--samples") {
       a.samples = std::strtoull(value().c_str(), nullptr, 10);
     } else if (arg == "--dir") {
       a.dir = value();
     } else {
       Die("usage: ledger_bench [--records N] [--submit-threads T] [--no-million] [--target N] "
-          "[--samples N] [--dir D] [--ledger-only]");
+          "[--samples N] [--dir D] [--max-batch N] [--ledger-only | --submit-only]");
     }
   }
   if (a.records < 1000 || a.submit_threads < 1 || a.samples < 1) Die("bad arguments");
@@ -345,13 +419,28 @@ int main(int argc, char** argv) {
     if (mkdtemp(pattern.data()) == nullptr) Die("mkdtemp");
     args.dir = pattern;
   }
-  const World world;
+  World world;
+  world.max_batch = args.max_batch;
 
   Timer signing;
   std::vector<Bytes> records = world.Certificates(0, args.records);
   std::printf("pre-signed %zu certificates (%zu bytes each) in %.1f s; directory %s\n\n",
               records.size(), records[0].size(), signing.Seconds(), args.dir.c_str());
 
+  Header();
+  if (args.ledger_only || args.submit_only) {
+    std::unique_ptr<Ledger> ledger = world.Open(args.dir + "/ledger");
+    if (args.ledger_only) {
+      Row("ledger SubmitMany (2 prepare threads)", AppendMany(*ledger, std::move(records)),
+          "records/s");
+    } else {
+      Row("ledger Submit threads", AppendThreads(*ledger, std::move(records), args.submit_threads),
+          "records/s");
+    }
+    ledger.reset();
+    if (own_dir) std::filesystem::remove_all(args.dir);
+    return 0;
+  }
   // The exact messages the ledger verifies.
   std::vector<Signed> msgs;
   const std::size_t verify_n = std::min<std::size_t>(records.size(), 100'000);
@@ -361,21 +450,13 @@ int main(int argc, char** argv) {
   }
   const PublicKey& issuer_key = world.issuer.key.public_key();
 
-  std::printf("%-46s %12s %-10s %9s\n", "", "rate", "", "CPU us/op");
-  if (args.ledger_only) {
-    std::unique_ptr<Ledger> ledger = world.Open(args.dir + "/ledger");
-    Row("ledger SubmitMany (2 prepare threads)", AppendMany(*ledger, std::move(records)), "records/s");
-    ledger.reset();
-    if (own_dir) std::filesystem::remove_all(args.dir);
-    return 0;
-  }
   const Rate verify1 = RawVerify(msgs, issuer_key, 1);
-  Row("raw Ed25519 verify, 1 thread", verify1, "verify/s");
+  Row("raw Ed25519 verify, 1 thread", verify1, "verify/s", 1);
   const Rate verify2 = RawVerify(msgs, issuer_key, 2);
   Row("raw Ed25519 verify, 2 threads", verify2, "verify/s");
   Row("raw RocksDB synced WriteBatch of 1000 puts", RawBatchPuts(args.dir + "/raw-batch", 200'000),
-      "puts/s");
-  Row("raw RocksDB synced single Put", RawSinglePuts(args.dir + "/raw-single", 1.0), "puts/s");
+      "puts/s", 0);
+  Row("raw RocksDB synced single Put", RawSinglePuts(args.dir + "/raw-single", 1.0), "puts/s", 0);
 
   std::unique_ptr<Ledger> ledger = world.Open(args.dir + "/ledger");
   const Rate many = AppendMany(*ledger, records);
@@ -389,9 +470,8 @@ int main(int argc, char** argv) {
     Row(name, threads, "records/s");
   }
   records.clear();
-  Ratio("SubmitMany / raw verify, 2 threads", many.per_second, verify2.per_second);
-  Ratio("SubmitMany / raw verify, 1 thread", many.per_second, verify1.per_second);
-  Ratio("Submit threads / raw verify, 2 threads", threads.per_second, verify2.per_second);
+  Ratio("SubmitMany / raw verify, 2 threads", many, verify2);
+  Ratio("Submit threads / raw verify, 2 threads", threads, verify2);
   std::printf("goal: >= 40000 records/s, about 0.70 of raw verify on 2 threads\n");
 
   if (args.million) {
@@ -404,19 +484,19 @@ int main(int argc, char** argv) {
       const Rate r = AppendMany(*ledger, world.Certificates(next, n));
       next += n;
       size = Check(ledger->Snapshot(), "snapshot").size();
-      std::printf("  size %9llu: %8.0f records/s, %6.2f CPU us/record\n",
-                  static_cast<unsigned long long>(size), r.per_second, r.cpu_us);
+      std::printf("  size %9llu: %8.0f records/s, CPU %6.2f us/record, seq %6.2f us/record\n",
+                  static_cast<unsigned long long>(size), r.per_second, r.cpu_us, r.seq_us);
     }
     const Rate at_target = AppendMany(*ledger, world.Certificates(next, args.records));
     auto snapshot = Check(ledger->Snapshot(), "snapshot");
     std::printf("\n");
-    std::printf("%-46s %12s %-10s %9s\n", "", "rate", "", "CPU us/op");
+    Header();
     Row("ledger SubmitMany at 0 entries", many, "records/s");
     char name[64];
     std::snprintf(name, sizeof name, "ledger SubmitMany at %llu entries",
                   static_cast<unsigned long long>(size));
     Row(name, at_target, "records/s");
-    Ratio("rate at target / rate at 0", at_target.per_second, many.per_second);
+    Ratio("rate at target / rate at 0", at_target, many);
 
     // Inclusion proofs in the final tree, at random indexes.
     std::mt19937_64 rng(1);

@@ -74,12 +74,13 @@ void PrintText(const std::string& dir, const AuditReport& r, double seconds) {
   std::printf("ledger: %s\n", dir.c_str());
   std::printf("tree size: %llu\n", static_cast<unsigned long long>(r.tree_size));
   std::printf("root: %s\n", Base64Root(r).c_str());
-  std::printf("entries checked: %llu (accepted: %llu accreditations, %llu certificates, "
-              "%llu revocations)\n",
-              static_cast<unsigned long long>(r.entries_checked),
-              static_cast<unsigned long long>(r.accreditations),
-              static_cast<unsigned long long>(r.certificates),
-              static_cast<unsigned long long>(r.revocations));
+  std::printf(
+      "entries checked: %llu (accreditations: %llu, certificates: %llu, "
+      "revocations: %llu)\n",
+      static_cast<unsigned long long>(r.entries_checked),
+      static_cast<unsigned long long>(r.accreditations),
+      static_cast<unsigned long long>(r.certificates),
+      static_cast<unsigned long long>(r.revocations));
   std::printf("tiles checked: %llu, index rows checked: %llu\n",
               static_cast<unsigned long long>(r.tiles_checked),
               static_cast<unsigned long long>(r.index_rows_checked));
@@ -87,8 +88,8 @@ void PrintText(const std::string& dir, const AuditReport& r, double seconds) {
               seconds > 0 ? static_cast<double>(r.entries_checked) / seconds : 0.0);
   std::printf("findings: %llu\n", static_cast<unsigned long long>(r.finding_count));
   for (const AuditFinding& f : r.findings) {
-    std::printf("  %s: %s%s%s%s\n", f.code.c_str(), f.message.c_str(),
-                f.reason.empty() ? "" : " [", f.reason.c_str(), f.reason.empty() ? "" : "]");
+    std::printf("  %s: %s%s%s%s\n", f.code.c_str(), f.message.c_str(), f.reason.empty() ? "" : " [",
+                f.reason.c_str(), f.reason.empty() ? "" : "]");
   }
   if (r.finding_count > r.findings.size()) {
     std::printf("  ... and %llu more not listed\n",
@@ -158,7 +159,7 @@ int RunAudit(const std::vector<std::string>& argv) {
       "Exit codes: 0 the audit found nothing; 1 it found something (the log is\n"
       "inconsistent or was changed at rest: see the findings); 2 bad command line;\n"
       "3 a key file is missing or malformed, or --data holds no ledger; 4 I/O or\n"
-      "storage failure.",
+      "storage failure; 5 the database is too damaged for RocksDB to open.",
       {{"data", "DIR", "the ledger's RocksDB directory"},
        {"regulator-key", "FILE", "the regulator's public key file (verifier key)"},
        {"log-key", "FILE", "the log's public key file (verifier key; its name is the origin)"},
@@ -177,8 +178,8 @@ int RunAudit(const std::vector<std::string>& argv) {
 
   LogRules rules;
   AuditOptions options;
-  const auto count = [&](std::string_view name, std::uint64_t fallback, std::uint64_t max)
-      -> std::optional<std::uint64_t> {
+  const auto count = [&](std::string_view name, std::uint64_t fallback,
+                         std::uint64_t max) -> std::optional<std::uint64_t> {
     const auto text = args.get(name);
     if (!text) return fallback;
     const auto v = ParseCount(*text);

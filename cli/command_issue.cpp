@@ -103,7 +103,14 @@ Result<int> Issue(const Args& args) {
       return Status::InvalidArgument("body \"" + body + "\" has no accreditation in the " +
                                      target->sink->Describe());
     }
+    if (now < acc->accreditation.from || now >= acc->accreditation.until) {
+      return Status::InvalidArgument("the accreditation of \"" + body + "\" is not in force now");
+    }
     options.accreditation = acc->accreditation;
+    CL_ASSIGN_OR_RETURN(LedgerSnapshot snapshot, target->ledger->Snapshot());
+    options.number_in_ledger = [snapshot](std::string_view number) {
+      return snapshot.FindCertificate(number).ok();
+    };
   }
 
   CL_ASSIGN_OR_RETURN(std::unique_ptr<IssuerStore> store, IssuerStore::Open(store_dir));
@@ -134,6 +141,7 @@ Result<int> Issue(const Args& args) {
   issue.out_dir = out_dir;
   issue.base_url = base_url;
   issue.threads = threads;
+  issue.number_in_ledger = options.number_in_ledger;
   issue.progress = [&bar](std::string_view stage, std::size_t done, std::size_t total) {
     bar.Update(stage, done, total);
   };

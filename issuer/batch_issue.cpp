@@ -61,8 +61,9 @@ void ParallelFor(std::size_t n, int threads, const IssueOptions& options, std::s
 // Makes numbers for the rows that need one.
 class Numberer {
  public:
-  Numberer(const IssuerProfile& profile, IssuerStore& store, const BatchPlan& plan)
-      : profile_(profile), store_(store) {
+  Numberer(const IssuerProfile& profile, IssuerStore& store, const BatchPlan& plan,
+           const std::function<bool(std::string_view)>& in_ledger)
+      : profile_(profile), store_(store), in_ledger_(in_ledger) {
     for (const BatchRow& row : plan.rows) {
       if (!row.certificate.number.empty()) given_.insert(row.certificate.number);
     }
@@ -112,7 +113,10 @@ class Numberer {
         for (std::uint64_t s = first; s < first + want; ++s) {
           CL_ASSIGN_OR_RETURN(std::string number, group.format(s));
           // A number given in a file, or issued before, is never made again.
-          if (given_.contains(number) || store_.FindCertificate(number) != nullptr) continue;
+          if (given_.contains(number) || store_.FindCertificate(number) != nullptr ||
+              (in_ledger_ && in_ledger_(number))) {
+            continue;
+          }
           certificates[group.rows[next_row++]].number = std::move(number);
         }
       }
@@ -123,6 +127,7 @@ class Numberer {
  private:
   const IssuerProfile& profile_;
   IssuerStore& store_;
+  const std::function<bool(std::string_view)>& in_ledger_;
   std::set<std::string> given_;
 };
 
@@ -165,7 +170,7 @@ Result<BatchReport> IssueBatch(const BatchPlan& plan, const IssuerProfile& profi
     if (row.certificate.number.empty()) need_number.push_back(i);
   }
   Report(options, "number", 0, need_number.size());
-  CL_RETURN_IF_ERROR(Numberer(profile, store, plan).Assign(certificates, need_number));
+  CL_RETURN_IF_ERROR(Numberer(profile, store, plan, options.number_in_ledger).Assign(certificates, need_number));
   Report(options, "number", need_number.size(), need_number.size());
 
   // 2. Disclosures and signatures.

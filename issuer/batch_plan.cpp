@@ -443,6 +443,8 @@ class Planner {
       } else if (store_.FindCertificate(n) != nullptr) {
         errors.Add(kNumber,
                    "certificate number " + Quote(n) + " was issued already, from another row");
+      } else if (options_.number_in_ledger && options_.number_in_ledger(n)) {
+        errors.Add(kNumber, "certificate number " + Quote(n) + " is in the ledger already");
       } else if (!errors.Has(kType) && !errors.Has(kLevel) && !errors.Has(kIssued)) {
         CheckGivenNumber(n, c, errors);
       }

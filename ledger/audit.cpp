@@ -173,7 +173,8 @@ std::optional<std::uint64_t> EntriesEnd(const AuditState& s) {
 
 // The audited size: what two of state, checkpoint and entries agree on;
 // else the signed checkpoint's; else the entries'; else the state's.
-std::uint64_t ChooseSize(std::optional<std::uint64_t> state, std::optional<std::uint64_t> signed_size,
+std::uint64_t ChooseSize(std::optional<std::uint64_t> state,
+                         std::optional<std::uint64_t> signed_size,
                          std::optional<std::uint64_t> entries) {
   if (state && signed_size && *state == *signed_size) return *state;
   if (signed_size && entries && *signed_size == *entries) return *signed_size;

@@ -56,9 +56,9 @@ struct TileFacts {
 };
 
 struct Chunk {
-  std::uint64_t first = 0;         // index of entries[0]
+  std::uint64_t first = 0;  // index of entries[0]
   std::vector<EntryFacts> entries;
-  std::vector<TileFacts> tiles;    // the level-0 tiles over the entries, in order
+  std::vector<TileFacts> tiles;  // the level-0 tiles over the entries, in order
 };
 
 // Judges examined chunks in log order: steps 1 to 4 of audit_entries.cpp.
@@ -92,12 +92,10 @@ class Replay final : public CertificateLookup {
                     Change change);
   void Accept(std::uint64_t index, const RecordEffects& effects, std::uint64_t logged_at_ms,
               bool lenient);
-  // Step 2 for one row; counts it in *ok when it points at `index`.
-  void CheckRow(const std::string& key, const Row& row, std::uint64_t index,
-                std::uint64_t* ok);
+  // Step 2: the finding for a row of entry `index` that does not point at it.
+  void ReportRow(const std::string& key, const Row& row, std::uint64_t index);
   void AppendHash(const std::optional<Hash256>& hash);
-  void CompareTile(int level, std::uint64_t n, const std::vector<Hash256>& computed,
-                   bool partial);
+  void CompareTile(int level, std::uint64_t n, const std::vector<Hash256>& computed, bool partial);
 
   AuditState& s_;
   Validator validator_;

@@ -88,8 +88,7 @@ void ReadTiles(const store::Db& db, std::uint64_t size, Chunk* chunk) {
 }
 
 // The worker's part: everything about a chunk that needs no log state.
-void Examine(const store::Db& db, const Validator& directory, std::uint64_t size,
-             Chunk* chunk) {
+void Examine(const store::Db& db, const Validator& directory, std::uint64_t size, Chunk* chunk) {
   ReadTiles(db, size, chunk);
   std::vector<std::string> keys;
   std::vector<Row*> rows;
@@ -122,8 +121,8 @@ void Examine(const store::Db& db, const Validator& directory, std::uint64_t size
   for (const std::string& key : keys) slices.push_back(ToSlice(key));
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db.db->MultiGet(rocksdb::ReadOptions(), db.db->DefaultColumnFamily(), keys.size(),
-                  slices.data(), values.data(), statuses.data());
+  db.db->MultiGet(rocksdb::ReadOptions(), db.db->DefaultColumnFamily(), keys.size(), slices.data(),
+                  values.data(), statuses.data());
   for (std::size_t i = 0; i < keys.size(); ++i) *rows[i] = ToRow(statuses[i], values[i]);
 }
 
@@ -225,14 +224,15 @@ class EntryReader {
         Unexpected();
         continue;
       }
-      s_.findings.Add("unexpected_key", EntrySubject(index), index,
-                      EntrySubject(index) + " is stored, but the tree has size " +
-                          std::to_string(s_.size));
+      s_.findings.Add(
+          "unexpected_key", EntrySubject(index), index,
+          EntrySubject(index) + " is stored, but the tree has size " + std::to_string(s_.size));
       it_->Next();
     }
     if (!it_->status().ok()) {
       s_.findings.Add("read_error", "entries", std::nullopt,
-                      "reading the entries beyond the tree size failed: " +
+                      "reading the rows after the last entry failed, so entries beyond the "
+                      "tree size may go unreported: " +
                           it_->status().ToString());
     }
   }
@@ -281,6 +281,7 @@ void LoadKeyDirectory(const AuditState& s, Validator& directory) {
 }  // namespace
 
 void AuditEntries(AuditState& s, const AuditOptions& options) {
+  s.certificates.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(s.size, 1 << 22)));
   Validator directory(s.rules);
   LoadKeyDirectory(s, directory);
   Replay replay(s);

@@ -52,9 +52,9 @@ inline constexpr std::uint64_t kNoEntry = ~std::uint64_t{0};
 
 // A certificate the replay accepted.
 struct CertificateInfo {
-  std::uint64_t index = 0;             // the entry that issued it
-  std::uint32_t issuer = 0;            // into AuditState::issuers
-  std::uint64_t revoked_by = kNoEntry; // the entry that revoked it
+  std::uint64_t index = 0;              // the entry that issued it
+  std::uint32_t issuer = 0;             // into AuditState::issuers
+  std::uint64_t revoked_by = kNoEntry;  // the entry that revoked it
   // Taken from an entry whose bytes changed: its rows are not required.
   bool lenient = false;
   bool revocation_lenient = false;

@@ -74,20 +74,21 @@ void Replay::Apply(Chunk& chunk) {
 
 void Replay::ReportTile(const TileFacts& tile) {
   ++s_.report->tiles_checked;
+  if (tile.state == TileFacts::kOk) return;
   const std::string subject = store::DescribeKey(tile.key);
   switch (tile.state) {
     case TileFacts::kOk:
       return;
     case TileFacts::kMissing:
-      s_.findings.Add("tile_missing", subject, std::nullopt,
-                      subject + " is missing; the tree of size " + std::to_string(s_.size) +
-                          " has it");
+      s_.findings.Add(
+          "tile_missing", subject, std::nullopt,
+          subject + " is missing; the tree of size " + std::to_string(s_.size) + " has it");
       return;
     case TileFacts::kMalformed:
       s_.findings.Add("tile_mismatch", subject, std::nullopt,
-                      subject + " holds " + std::to_string(tile.stored_bytes) +
-                          " bytes, not the " + std::to_string(tile.width * 32) + " of " +
-                          std::to_string(tile.width) + " hashes");
+                      subject + " holds " + std::to_string(tile.stored_bytes) + " bytes, not the " +
+                          std::to_string(tile.width * 32) + " of " + std::to_string(tile.width) +
+                          " hashes");
       return;
     case TileFacts::kError:
       s_.findings.Add("read_error", subject, std::nullopt,
@@ -98,10 +99,12 @@ void Replay::ReportTile(const TileFacts& tile) {
 
 Hash256 Replay::Confirm(std::uint64_t index, const EntryFacts& e, Change* change,
                         std::map<std::string, std::vector<std::uint64_t>>* blamed) {
-  const std::string subject = EntrySubject(index);
-  const std::string leaf_key = store::LeafHashKey(e.leaf_hash);
   if (!e.tile_hash || *e.tile_hash == e.leaf_hash) {
-    CheckRow(leaf_key, e.leaf_row, index, &s_.leaf_rows_ok);
+    if (PointsAt(e.leaf_row, index)) {
+      ++s_.leaf_rows_ok;
+    } else {
+      ReportRow(store::LeafHashKey(e.leaf_hash), e.leaf_row, index);
+    }
     return e.leaf_hash;
   }
   if (PointsAt(e.leaf_row, index)) {
@@ -118,24 +121,25 @@ Hash256 Replay::Confirm(std::uint64_t index, const EntryFacts& e, Change* change
     return *e.tile_hash;
   }
   *change = Change::kUnclear;
+  const std::string subject = EntrySubject(index);
   s_.findings.Add("leaf_mismatch", subject, index,
                   subject + " hashes to " + Hex(e.leaf_hash) + ", its tile holds " +
                       Hex(*e.tile_hash) +
                       ", and the leaf-hash index confirms neither for this entry");
-  s_.reported_keys.insert(leaf_key);
+  s_.reported_keys.insert(store::LeafHashKey(e.leaf_hash));
   return *e.tile_hash;
 }
 
 void Replay::ApplyEntry(std::uint64_t index, EntryFacts& e,
                         std::map<std::string, std::vector<std::uint64_t>>* blamed) {
-  const std::string subject = EntrySubject(index);
   if (!e.present) {
+    const std::string subject = EntrySubject(index);
     if (!e.read_error.empty()) {
       s_.findings.Add("read_error", subject, index, subject + " cannot be read: " + e.read_error);
     } else {
-      s_.findings.Add("entry_missing", subject, index,
-                      subject + " is missing; the tree of size " + std::to_string(s_.size) +
-                          " has it");
+      s_.findings.Add(
+          "entry_missing", subject, index,
+          subject + " is missing; the tree of size " + std::to_string(s_.size) + " has it");
     }
     s_.unreliable.insert(index);
     AppendHash(e.tile_hash);
@@ -152,17 +156,21 @@ void Replay::ApplyEntry(std::uint64_t index, EntryFacts& e,
   }
   if (!e.leaf_status.ok()) {
     s_.refused.insert(index);
-    s_.findings.Add("record_invalid", subject, index,
-                    subject + " is not a leaf [1, logged_at_ms, record]: " +
-                        e.leaf_status.message(),
-                    "malformed");
+    const std::string subject = EntrySubject(index);
+    s_.findings.Add(
+        "record_invalid", subject, index,
+        subject + " is not a leaf [1, logged_at_ms, record]: " + e.leaf_status.message(),
+        "malformed");
     return;
   }
-  CheckRow(store::RecordHashKey(e.prepared.record_hash), e.record_row, index,
-           &s_.record_rows_ok);
+  if (PointsAt(e.record_row, index)) {
+    ++s_.record_rows_ok;
+  } else {
+    ReportRow(store::RecordHashKey(e.prepared.record_hash), e.record_row, index);
+  }
   if (e.logged_at_ms < last_logged_at_ms_) {
-    s_.findings.Add("time_regression", subject, index,
-                    subject + " is logged at " + std::to_string(e.logged_at_ms) +
+    s_.findings.Add("time_regression", EntrySubject(index), index,
+                    EntrySubject(index) + " is logged at " + std::to_string(e.logged_at_ms) +
                         " ms, before entry " + std::to_string(last_logged_index_) + " at " +
                         std::to_string(last_logged_at_ms_) + " ms");
   } else {
@@ -172,8 +180,8 @@ void Replay::ApplyEntry(std::uint64_t index, EntryFacts& e,
   Result<RecordEffects> effects = validator_.Validate(e.prepared, index, e.logged_at_ms, *this);
   if (!effects.ok()) {
     s_.refused.insert(index);
-    s_.findings.Add("record_invalid", subject, index,
-                    subject + " (logged at " + std::to_string(e.logged_at_ms) +
+    s_.findings.Add("record_invalid", EntrySubject(index), index,
+                    EntrySubject(index) + " (logged at " + std::to_string(e.logged_at_ms) +
                         " ms) breaks the log's rules: " + effects.status().message(),
                     ReasonOf(effects.status()));
     return;
@@ -215,12 +223,11 @@ void Replay::ApplyChanged(std::uint64_t index, const EntryFacts& e, const Hash25
   if (change != Change::kEntry) return;  // leaf_mismatch was reported
   s_.findings.Add("entry_corrupt", subject, index,
                   subject + " changed at rest: its bytes hash to " + Hex(e.leaf_hash) +
-                      ", but its tile and the leaf-hash index record " + Hex(confirmed) +
-                      detail);
+                      ", but its tile and the leaf-hash index record " + Hex(confirmed) + detail);
 }
 
-void Replay::Accept(std::uint64_t index, const RecordEffects& effects,
-                    std::uint64_t logged_at_ms, bool lenient) {
+void Replay::Accept(std::uint64_t index, const RecordEffects& effects, std::uint64_t logged_at_ms,
+                    bool lenient) {
   if (effects.certificate_number) {
     auto [it, inserted] = s_.certificates.try_emplace(*effects.certificate_number);
     if (inserted) {
@@ -239,7 +246,8 @@ void Replay::Accept(std::uint64_t index, const RecordEffects& effects,
     }
   }
   if (effects.accredited_body) {
-    const std::string key = store::AccreditationKey(*effects.accredited_body, logged_at_ms / 1000, index);
+    const std::string key =
+        store::AccreditationKey(*effects.accredited_body, logged_at_ms / 1000, index);
     if (s_.accreditation_rows.try_emplace(key, ExpectedRow{index, lenient, false}).second &&
         !lenient) {
       ++s_.report->accreditations;
@@ -247,19 +255,14 @@ void Replay::Accept(std::uint64_t index, const RecordEffects& effects,
   }
 }
 
-void Replay::CheckRow(const std::string& key, const Row& row, std::uint64_t index,
-                      std::uint64_t* ok) {
+void Replay::ReportRow(const std::string& key, const Row& row, std::uint64_t index) {
   const std::string what = store::DescribeKey(key);
   const std::string subject = EntrySubject(index);
   switch (row.state) {
     case Row::kValue:
-      if (row.index == index) {
-        ++*ok;
-        return;
-      }
-      s_.findings.Add("index_mismatch", what, index,
-                      what + " points at entry " + std::to_string(row.index) + ", but it is " +
-                          subject + "'s");
+      s_.findings.Add(
+          "index_mismatch", what, index,
+          what + " points at entry " + std::to_string(row.index) + ", but it is " + subject + "'s");
       break;
     case Row::kAbsent:
       s_.findings.Add("index_missing", what, index, subject + " has no row " + what);
@@ -293,9 +296,9 @@ void Replay::CompareTile(int level, std::uint64_t n, const std::vector<Hash256>&
     return;
   }
   if (!*value) {
-    s_.findings.Add("tile_missing", subject, std::nullopt,
-                    subject + " is missing; the tree of size " + std::to_string(s_.size) +
-                        " has it");
+    s_.findings.Add(
+        "tile_missing", subject, std::nullopt,
+        subject + " is missing; the tree of size " + std::to_string(s_.size) + " has it");
     return;
   }
   std::vector<Hash256> stored;
@@ -312,18 +315,19 @@ void Replay::CompareTile(int level, std::uint64_t n, const std::vector<Hash256>&
   }
   if (differ.empty()) return;
   const std::size_t k = differ.front();
-  s_.findings.Add("tile_mismatch", subject, std::nullopt,
-                  subject + " holds " + Hex(stored[k]) + " at position " + std::to_string(k) +
-                      " where the entries give " + Hex(computed[k]) +
-                      (differ.size() > 1
-                           ? " (and " + std::to_string(differ.size() - 1) + " more positions)"
-                           : std::string()));
+  s_.findings.Add(
+      "tile_mismatch", subject, std::nullopt,
+      subject + " holds " + Hex(stored[k]) + " at position " + std::to_string(k) +
+          " where the entries give " + Hex(computed[k]) +
+          (differ.size() > 1 ? " (and " + std::to_string(differ.size() - 1) + " more positions)"
+                             : std::string()));
 }
 
 void Replay::Finish() {
   for (int level = 1; level < store::kTileLevels; ++level) {
     if (store::PartialWidth(s_.size, level) == 0 || !root_known_) continue;
-    CompareTile(level, store::FullTiles(s_.size, level), upper_[level], /*partial=*/true);
+    CompareTile(level, store::FullTiles(s_.size, level), upper_[level],
+                /*partial=*/true);
   }
   if (root_known_) s_.root = range_.Root();
 }

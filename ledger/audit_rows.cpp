@@ -52,14 +52,39 @@ class RowScan {
   }
 
  private:
-  // One pass over all rows; false if RocksDB failed part way.
+  // One pass over all rows; false if RocksDB failed part way. After a read
+  // error the scan goes on at the next kind of row (the next tag byte), so
+  // one damaged block costs the rest of its kind, not of the store.
   bool Scan() {
     rocksdb::ReadOptions options;
     options.readahead_size = 4 << 20;
     options.fill_cache = false;
     std::unique_ptr<rocksdb::Iterator> it(s_.db->db->NewIterator(options));
     std::string last;
-    for (it->SeekToFirst(); it->Valid();) {
+    int resume = 0;  // the tag byte the last restart began at
+    bool complete = true;
+    bool reported = false;  // a read error since the last row read
+    it->SeekToFirst();
+    for (;;) {
+      if (!it->Valid()) {
+        if (it->status().ok()) break;
+        if (!reported) {
+          s_.findings.Add("read_error", "index rows", std::nullopt,
+                          "reading the rows after " +
+                              (last.empty() ? std::string("the start") : store::DescribeKey(last)) +
+                              " failed; rows up to the next readable kind were "
+                              "not checked: " +
+                              it->status().ToString());
+        }
+        reported = true;
+        complete = false;
+        const int after_last = last.empty() ? 0 : static_cast<std::uint8_t>(last[0]) + 1;
+        resume = std::max(resume + 1, after_last);
+        if (resume > 0xff) break;
+        it.reset(s_.db->db->NewIterator(options));
+        it->Seek(std::string(1, static_cast<char>(resume)));
+        continue;
+      }
       const std::string_view key = ToView(it->key());
       const std::string_view value = ToView(it->value());
       if (!key.empty() && key[0] == 'e') {
@@ -67,16 +92,11 @@ class RowScan {
         continue;
       }
       last.assign(key);
+      reported = false;
       Check(key, value);
       it->Next();
     }
-    if (!it->status().ok()) {
-      s_.findings.Add("read_error", "index rows", std::nullopt,
-                      "reading the rows after " + store::DescribeKey(last) +
-                          " failed, the rest were not checked: " + it->status().ToString());
-      return false;
-    }
-    return true;
+    return complete;
   }
 
   void Check(std::string_view key, std::string_view value) {
@@ -117,20 +137,19 @@ class RowScan {
 
   // The entry index in `value`; nullopt, reported, if malformed or beyond
   // the tree. `implied`: the replay implies a row with this key.
-  std::optional<std::uint64_t> IndexOf(std::string_view key, std::string_view value,
-                                       bool implied) {
+  std::optional<std::uint64_t> IndexOf(std::string_view key, std::string_view value, bool implied) {
     ++s_.report->index_rows_checked;
     std::uint64_t index = 0;
-    const std::string what = store::DescribeKey(key);
     if (!store::DecodeIndex(value, &index)) {
       Report(key, "index_mismatch", std::nullopt,
-             what + " holds a malformed value of " + std::to_string(value.size()) + " bytes");
+             store::DescribeKey(key) + " holds a malformed value of " +
+                 std::to_string(value.size()) + " bytes");
       return std::nullopt;
     }
     if (index >= s_.size) {
       Report(key, implied ? "index_mismatch" : "index_orphan", index,
-             what + " points at entry " + std::to_string(index) + ", beyond the tree of size " +
-                 std::to_string(s_.size));
+             store::DescribeKey(key) + " points at entry " + std::to_string(index) +
+                 ", beyond the tree of size " + std::to_string(s_.size));
       return std::nullopt;
     }
     return index;
@@ -143,8 +162,7 @@ class RowScan {
     bool expected = false;
     if (level < store::kTileLevels) {
       const std::uint64_t full = store::FullTiles(s_.size, level);
-      expected = key[0] == 't' ? n < full
-                               : n == full && store::PartialWidth(s_.size, level) > 0;
+      expected = key[0] == 't' ? n < full : n == full && store::PartialWidth(s_.size, level) > 0;
     }
     if (!expected) {
       Unexpected(key, "is not a tile of the tree of size " + std::to_string(s_.size));
@@ -171,24 +189,27 @@ class RowScan {
     }
     const std::optional<std::uint64_t> index = IndexOf(key, value, implied);
     if (!index) return;
+    if (it != s_.certificates.end()) {
+      const CertificateInfo& c = it->second;
+      if (!revocation && *index == c.index) return;
+      if (revocation && c.revoked_by != kNoEntry && *index == c.revoked_by) return;
+    }
+    if (s_.Exempt(*index) && !implied) return;
     const std::string what = store::DescribeKey(key);
     const std::string target = "certificate \"" + std::string(number) + "\"";
     if (it != s_.certificates.end()) {
       const CertificateInfo& c = it->second;
       if (!revocation) {
-        if (*index == c.index) return;
         return Report(key, "index_mismatch", *index,
                       what + " points at entry " + std::to_string(*index) + ", but " + target +
                           " is issued by entry " + std::to_string(c.index));
       }
       if (c.revoked_by != kNoEntry) {
-        if (*index == c.revoked_by) return;
         return Report(key, "index_mismatch", *index,
                       what + " points at entry " + std::to_string(*index) + ", but " + target +
                           " is revoked by entry " + std::to_string(c.revoked_by));
       }
     }
-    if (s_.Exempt(*index)) return;
     Report(key, "index_orphan", *index,
            what + " points at entry " + std::to_string(*index) + ", but the log " +
                (revocation ? "holds no accepted revocation of " : "holds no accepted ") + target);
@@ -205,9 +226,9 @@ class RowScan {
     const std::optional<std::uint64_t> index =
         IndexOf(key, value, it != s_.accreditation_rows.end());
     if (!index) return;
+    if (it != s_.accreditation_rows.end() && *index == it->second.index) return;
     const std::string what = store::DescribeKey(key);
     if (it != s_.accreditation_rows.end()) {
-      if (*index == it->second.index) return;
       return Report(key, "index_mismatch", *index,
                     what + " points at entry " + std::to_string(*index) +
                         ", but that accreditation is entry " + std::to_string(it->second.index));
@@ -215,7 +236,8 @@ class RowScan {
     if (s_.Exempt(*index)) return;
     Report(key, "index_orphan", *index,
            what + " points at entry " + std::to_string(*index) +
-               ", but the log holds no accepted accreditation of that body at that time");
+               ", but the log holds no accepted accreditation of that body at "
+               "that time");
   }
 
   // Rows that accepted records imply and the scan did not see, by entry.

@@ -324,8 +324,8 @@ Result<CommittedTree> LedgerStore::Commit(const CommitBatch& batch, const Checkp
 
   // 4. Index rows, right edge, state and the checkpoint for the new tree.
   // Index rows go in in key order: hash keys are random, and RocksDB's
-  // memtable inserts a sorted run about twice as fast as random keys
-  // (bench/ledger_bench.cpp, docs/BENCHMARKS.md).
+  // skiplist memtable inserts a sorted run about twice as fast as the same
+  // keys in random order (docs/BENCHMARKS.md, "Changes").
   std::vector<std::pair<std::string_view, std::uint64_t>> rows;  // key, entry index
   rows.reserve(count == 0 ? 0 : keys_end[count - 1]);
   std::size_t key_at = 0;

@@ -120,11 +120,14 @@ struct AuditOptions {
 
 struct AuditReport {
   std::uint64_t tree_size = 0;        // the audited size (see above)
-  std::uint64_t entries_checked = 0;  // entries read, decoded and replayed
+  std::uint64_t entries_checked = 0;  // entries read from the store and replayed
   // MTH of the audited tree recomputed from the entries (where an entry is
   // missing, from its tile); nullopt if neither is stored.
   std::optional<Hash256> root;
-  std::uint64_t certificates = 0, revocations = 0, accreditations = 0;  // accepted
+  // Records the replay accepted, by kind.
+  std::uint64_t certificates = 0;
+  std::uint64_t revocations = 0;
+  std::uint64_t accreditations = 0;
   std::uint64_t tiles_checked = 0;
   std::uint64_t index_rows_checked = 0;
   std::vector<AuditFinding> findings;  // the first max_findings, in the order found
@@ -138,7 +141,8 @@ struct AuditReport {
 // checkpoints. OK with the report, findings or none. Fails only when the
 // audit cannot start: NotFound if `path` holds no ledger store; IOError if
 // RocksDB cannot open it or a temporary directory cannot be made;
-// InvalidArgument for options out of range.
+// Corruption if RocksDB finds the database too damaged to open (its
+// MANIFEST or write-ahead log); InvalidArgument for options out of range.
 [[nodiscard]] Result<AuditReport> AuditLocal(const std::string& path, const LogRules& rules,
                                              const NamedPublicKey& log_key,
                                              const AuditOptions& options);

@@ -87,6 +87,9 @@ struct BatchOptions {
   // The body's accreditation, when known: rows outside its scope are
   // errors, and so is a withdrawn accreditation.
   std::optional<Accreditation> accreditation;
+  // When known: whether the ledger holds a certificate number already. A
+  // given number it holds is an error. May be empty.
+  std::function<bool(std::string_view)> number_in_ledger;
 };
 
 // Checks every row of `csv_text`. Never fails as a whole: the problems are
@@ -102,6 +105,7 @@ struct BatchOptions {
 //   field   "is empty" (a required field), "is not used by skill certificates;
 //           leave it empty", `certificate number "N" is also on line 3`,
 //           `certificate number "N" was issued already, from another row`,
+//           `certificate number "N" is in the ledger already`,
 //           `certificate number "N" has level character 2, the row's level is
 //           一级/高级技师 (1)`, `certificate number "N" is of year 25, the
 //           issue date of 2026`, `certificate number "N" does not carry this
@@ -147,6 +151,10 @@ struct IssueOptions {
   std::string base_url;    // the verifier's public URL
   int threads = 2;         // signing and rendering threads
   BatchProgress progress;  // may be empty
+  // When known: whether the ledger holds a number already (issued from a
+  // store that was lost, or by hand); numbering skips such numbers. May be
+  // empty.
+  std::function<bool(std::string_view)> number_in_ledger;
 };
 
 // Issues `plan` (whose errors must be empty). Returns the report, in which

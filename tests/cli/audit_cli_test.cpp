@@ -57,7 +57,8 @@ TEST_CASE("audit: the demo's ledger is clean; a changed byte exits 1", "[cli][au
   auto changed_json = RunProgram("audit --json --data " + data + KeyArgs());
   CHECK(changed_json.exit_code == 1);
   CHECK(changed_json.out.rfind("{\"ok\":false,", 0) == 0);
-  CHECK(Contains(changed_json.out, "\"code\":\"entry_corrupt\",\"subject\":\"entry 1\",\"index\":1"));
+  CHECK(
+      Contains(changed_json.out, "\"code\":\"entry_corrupt\",\"subject\":\"entry 1\",\"index\":1"));
 }
 
 TEST_CASE("audit: errors and usage exit codes", "[cli][audit]") {

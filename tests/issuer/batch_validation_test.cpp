@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "certledger/cbor.h"
 #include "issuer_test_util.h"
 
 using namespace certledger;
@@ -38,12 +39,31 @@ struct Fixture {
   }
 };
 
-Row With(Row row, const std::string& field, const std::string& value) {
-  row[field] = value;
-  return row;
-}
-
 }  // namespace
+
+TEST_CASE("batch: the row hash is SHA-256 of the documented CBOR", "[issuer][batch]") {
+  Fixture f;
+  // Columns in another order, spaces around a value, an empty column: the
+  // hash covers the non-empty values by column name (batch_plan.cpp).
+  std::string csv =
+      "name,type,id_number,level,route,occupation,occupation_name,project,evaluated,work_type\n"
+      " 王建国 ,skill,310101199001011234,1,exam,6-18-01-01,车工,P,2025-12-20,\n";
+  BatchPlan plan = PlanBatch(csv, f.profile, *f.store, f.options);
+  REQUIRE(plan.rows.size() == 1);
+  cbor::Value fields = cbor::Value::MakeMap();
+  fields.Set("type", cbor::Value::Text("skill"));
+  fields.Set("name", cbor::Value::Text("王建国"));
+  fields.Set("id_number", cbor::Value::Text("310101199001011234"));
+  fields.Set("level", cbor::Value::Text("1"));
+  fields.Set("route", cbor::Value::Text("exam"));
+  fields.Set("occupation", cbor::Value::Text("6-18-01-01"));
+  fields.Set("occupation_name", cbor::Value::Text("车工"));
+  fields.Set("project", cbor::Value::Text("P"));
+  fields.Set("evaluated", cbor::Value::Text("2025-12-20"));
+  Bytes expected_input = cbor::Encode(
+      cbor::Value::MakeArray({cbor::Value::Text("certledger-row-1"), std::move(fields)}));
+  CHECK(plan.rows[0].row_hash == Sha256::Hash(expected_input));
+}
 
 // ---- the file and its header ----
 
@@ -148,7 +168,7 @@ TEST_CASE("batch message: the accreditation was withdrawn", "[issuer][batch]") {
 TEST_CASE("batch message: the profile has no skill numbering", "[issuer][batch]") {
   Fixture f;
   f.profile.skill.reset();
-  CHECK(f.Errors(Csv({SkillRow(), TitleRow(), SkillRow()}).substr(0)) ==
+  CHECK(f.Errors(Csv({SkillRow(), TitleRow(), SkillRow()})) ==
         std::vector<RowError>{
             {2, 0, "", "the profile has no skill numbering (org_type, org_code, province, site)"},
             {4, 0, "", "repeats line 2"}});
@@ -376,6 +396,14 @@ TEST_CASE("batch message: a given number issued already", "[issuer][batch]") {
   CHECK(f.OnlyError(With(SkillRow(), "number", "Y000131000123261000007")) ==
         f.FieldError("number", "certificate number \"Y000131000123261000007\" was issued already, "
                                "from another row"));
+}
+
+TEST_CASE("batch message: a given number the ledger holds", "[issuer][batch]") {
+  Fixture f;
+  f.options.number_in_ledger = [](std::string_view n) { return n == "Y000131000123261000008"; };
+  CHECK(f.OnlyError(With(SkillRow(), "number", "Y000131000123261000008")) ==
+        f.FieldError("number", "certificate number \"Y000131000123261000008\" is in the ledger "
+                               "already"));
 }
 
 TEST_CASE("batch message: a given title number off the pattern", "[issuer][batch]") {

@@ -112,7 +112,7 @@ TEST_CASE("store: created with mode 0700, refused when group or others may enter
             path);
 }
 
-TEST_CASE("store: entries survive reopening; numbers and rows are unique", "[issuer][store]") {
+TEST_CASE("store: entries survive reopening, and numbers and rows are unique", "[issuer][store]") {
   TempDir dir("store_entries");
   const std::string path = dir.path() + "/store";
   StoredCertificate a = Entry("Y000131000123261000001", 1);
@@ -158,4 +158,42 @@ TEST_CASE("store: a damaged chunk is corruption", "[issuer][store]") {
   std::ofstream(chunk, std::ios::binary | std::ios::trunc) << bytes;
   auto store = IssuerStore::Open(path);
   CHECK(store.status().code() == StatusCode::kCorruption);
+}
+
+TEST_CASE("store: the files follow the grammar of issuer_store.cpp", "[issuer][store]") {
+  TempDir dir("store_grammar");
+  const std::string path = dir.path() + "/store";
+  {
+    auto store = OpenStore(path);
+    REQUIRE(store->ReserveSerials("Y000131000123261", 5, 999999).ok());
+    REQUIRE(store->ReserveSerials("AWGC-2026-######", 2, 999999).ok());
+    REQUIRE(store->Append({Entry("Y000131000123261000001", 1)}, {}).ok());
+  }
+  CHECK(issuer_test::Slurp(path + "/FORMAT") == "certledger issuer store 1\n");
+  // Sorted by sequence ("A" < "Y"), each with the next serial never handed out.
+  CHECK(issuer_test::Slurp(path + "/serials") == "AWGC-2026-###### 3\nY000131000123261 6\n");
+
+  const std::string chunk_path = path + "/entries/000000000001.cbor";
+  struct stat st;
+  REQUIRE(::stat(chunk_path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto chunk = cbor::Decode(AsBytes(issuer_test::Slurp(chunk_path)));
+  REQUIRE(chunk.ok());
+  REQUIRE(chunk->is_array());
+  REQUIRE(chunk->array().size() == 2);
+  CHECK(chunk->array()[0] == cbor::Value::Uint(1));
+  REQUIRE(chunk->array()[1].array().size() == 1);
+  const cbor::Value& e = chunk->array()[1].array()[0];
+  CHECK(e.map().size() == 7);
+  CHECK(*e.Find("k") == cbor::Value::Text("certificate"));
+  CHECK(*e.Find("no") == cbor::Value::Text("Y000131000123261000001"));
+  CHECK(*e.Find("record") == cbor::Value::Bytes(Bytes{0xD2, 0x84, 1}));
+  CHECK(*e.Find("id_type") == cbor::Value::Text("resident"));
+  CHECK(*e.Find("row") == cbor::Value::Bytes(Bytes(32, 1)));
+  CHECK(*e.Find("at") == cbor::Value::Uint(1768003200));
+  const cbor::Value& ds = *e.Find("disclosures");
+  REQUIRE(ds.array().size() == 2);
+  CHECK(ds.array()[0] == cbor::Value::MakeArray({cbor::Value::Bytes(Bytes(16, 1)),
+                                                 cbor::Value::Text("name"),
+                                                 cbor::Value::Text("王建国")}));
 }

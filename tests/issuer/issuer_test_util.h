@@ -153,6 +153,11 @@ inline Row TitleRow() {
           {"specialty", "集成电路"}, {"evaluated", "2025-12-15"}, {"issued", "2026-01-05"}};
 }
 
+inline Row With(Row row, const std::string& field, const std::string& value) {
+  row[field] = value;
+  return row;
+}
+
 inline std::string CsvField(const std::string& v) {
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";

@@ -4,8 +4,8 @@
 // beside a writer.
 #include "certledger/audit.h"
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <span>
@@ -44,7 +44,9 @@ Golden& GoldenLedger() {
 struct Copy {
   TempDir dir{"audit_copy"};
   std::string path = dir.path() + "/db";
-  Copy() { std::filesystem::copy(GoldenLedger().path, path, std::filesystem::copy_options::recursive); }
+  Copy() {
+    std::filesystem::copy(GoldenLedger().path, path, std::filesystem::copy_options::recursive);
+  }
 };
 
 AuditReport Audit(const std::string& path, const AuditOptions& options = {}) {
@@ -56,7 +58,8 @@ AuditReport Audit(const std::string& path, const AuditOptions& options = {}) {
 
 std::string Describe(const AuditReport& r) {
   std::string out = std::to_string(r.finding_count) + " findings:";
-  for (const AuditFinding& f : r.findings) out += "\n  " + f.code + " | " + f.subject + " | " + f.message;
+  for (const AuditFinding& f : r.findings)
+    out += "\n  " + f.code + " | " + f.subject + " | " + f.message;
   return out;
 }
 
@@ -130,6 +133,19 @@ TEST_CASE("audit: the sample ledger is clean", "[audit]") {
   REQUIRE_FALSE(progress.empty());
   CHECK(progress.back().entries_checked == kSampleSize);
   CHECK(progress.back().entries_total == kSampleSize);
+}
+
+TEST_CASE("audit: a new, empty ledger is clean", "[audit]") {
+  World w;
+  TempDir dir("audit_empty_ledger");
+  w.Open(dir.path()).reset();  // signs the empty tree's checkpoint
+  Result<AuditReport> r = AuditLocal(dir.path(), w.Rules(), w.log.Public());
+  REQUIRE(r.ok());
+  INFO(Describe(*r));
+  CHECK(r->ok());
+  CHECK(r->tree_size == 0);
+  REQUIRE(r->root.has_value());
+  CHECK(*r->root == Sha256::Hash(ByteView()));  // RFC 9162 2.1.1: MTH({}) = SHA-256()
 }
 
 TEST_CASE("audit: one byte changed in an entry", "[audit]") {
@@ -394,17 +410,17 @@ TEST_CASE("audit: records that break the rules, written past the validator", "[a
     };
     CommitBatch batch;
     // 600: alpha certifies a level it is not accredited for.
-    batch.entries.push_back(entry(t_ms, w.Certify("OUT-OF-SCOPE-1", w.alpha2, test::kT0 + 5 * test::kDay,
-                                                  "", Level::kSkill5)));
+    batch.entries.push_back(entry(t_ms, w.Certify("OUT-OF-SCOPE-1", w.alpha2,
+                                                  test::kT0 + 5 * test::kDay, "", Level::kSkill5)));
     batch.entries.back().certificate_number = "OUT-OF-SCOPE-1";
     // 601: beta revokes alpha's certificate of entry 4.
     const std::string alphas = GoldenLedger().sample.numbers.at(4);
     batch.entries.push_back(entry(t_ms, w.Revoke(alphas, w.beta, RevocationReason::kError)));
     batch.entries.back().revoked_certificate_number = alphas;
     // 602: alpha accredits a body.
-    batch.entries.push_back(entry(
-        t_ms, w.Sign(World::BodyAccreditation("gamma-institute", gamma.key.public_key()), w.alpha,
-                     test::kT0 + test::kDay)));
+    batch.entries.push_back(
+        entry(t_ms, w.Sign(World::BodyAccreditation("gamma-institute", gamma.key.public_key()),
+                           w.alpha, test::kT0 + test::kDay)));
     batch.entries.back().accreditation = AccreditationKey{"gamma-institute", t_ms / 1000};
     // 603: a body nobody accredited certifies.
     batch.entries.push_back(entry(t_ms, w.Certify("UNACCREDITED-1", gamma)));
@@ -412,10 +428,9 @@ TEST_CASE("audit: records that break the rules, written past the validator", "[a
     // 604: a valid certificate, but logged before entry 603.
     batch.entries.push_back(entry(t_ms - 5000, w.Certify("EARLY-1", w.beta)));
     batch.entries.back().certificate_number = "EARLY-1";
-    Result<CommittedTree> done =
-        store->Commit(batch, [&](std::uint64_t size, const Hash256& root) {
-          return SignCheckpoint(Checkpoint{w.log.name, size, root, {}}, w.log);
-        });
+    Result<CommittedTree> done = store->Commit(batch, [&](std::uint64_t size, const Hash256& root) {
+      return SignCheckpoint(Checkpoint{w.log.name, size, root, {}}, w.log);
+    });
     REQUIRE(done.ok());
     REQUIRE(done->first_index == kSampleSize);
   }
@@ -517,7 +532,8 @@ TEST_CASE("audit: damaged table files give read errors, not a crash", "[audit]")
       file.put(static_cast<char>(c ^ 0x55));
     }
   }
-  Result<AuditReport> r = AuditLocal(copy.path, GoldenLedger().w.Rules(), GoldenLedger().w.log.Public());
+  Result<AuditReport> r =
+      AuditLocal(copy.path, GoldenLedger().w.Rules(), GoldenLedger().w.log.Public());
   REQUIRE(r.ok());
   INFO(Describe(*r));
   CHECK_FALSE(r->ok());

@@ -17,9 +17,9 @@ namespace certledger::test {
 // ----------------------------------------------------------- sample ledger
 
 // The sample ledger, 600 entries:
-//   0, 1      accreditations of "alpha-works" (key alpha) and "beta-association"
-//   2..301    certificates, even indexes by alpha, odd by beta
-//   302       a new accreditation of alpha with keys alpha and alpha2
+//   0, 1      accreditations of "alpha-works" (key alpha) and
+//   "beta-association" 2..301    certificates, even indexes by alpha, odd by
+//   beta 302       a new accreditation of alpha with keys alpha and alpha2
 //   303..597  certificates, odd indexes by alpha2, even by beta
 //   598       alpha revokes its certificate of entry 2
 //   599       the regulator revokes beta's certificate of entry 3

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -75,12 +76,18 @@ void WriteAck(int fd, std::size_t position, const AppendResult& r, const Hash256
   if (::write(fd, &ack, sizeof ack) != static_cast<ssize_t>(sizeof ack)) ::_exit(3);
 }
 
+[[noreturn]] void ChildFails(int code, const Status& status) {
+  std::fprintf(stderr, "crash test child: %s\n", status.ToString().c_str());
+  ::_exit(code);
+}
+
 // The child: appends pool[first, first + kWindow) until killed. Never
-// returns. Exit codes: 0 done, 2 open failed, 4 an append failed.
+// returns. Exit codes: 0 done, 2 open failed, 3 pipe failed, 4 an append
+// failed (the error on stderr).
 [[noreturn]] void Child(World& w, const std::string& path, const std::vector<Bytes>& pool,
                         std::size_t first, int fd) {
   auto opened = Ledger::Open(w.Options(path), test::KeyFromByte(w.log.name, 2));
-  if (!opened.ok()) ::_exit(2);
+  if (!opened.ok()) ChildFails(2, opened.status());
   Ledger& ledger = **opened;
   const std::size_t end = std::min(pool.size(), first + kWindow);
   // Slices: SubmitMany takes every (kSubmitThreads + 1)-th block of
@@ -96,7 +103,7 @@ void WriteAck(int fd, std::size_t position, const AppendResult& r, const Hash256
       std::vector<Bytes> records(pool.begin() + b, pool.begin() + e);
       auto results = ledger.SubmitMany(std::move(records), 2);
       for (std::size_t i = 0; i < results.size(); ++i) {
-        if (!results[i].ok()) ::_exit(4);
+        if (!results[i].ok()) ChildFails(4, results[i].status());
         WriteAck(fd, b + i, *results[i], Sha256::Hash(pool[b + i]));
       }
     });
@@ -106,7 +113,7 @@ void WriteAck(int fd, std::size_t position, const AppendResult& r, const Hash256
       slice(t, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
           auto r = ledger.Submit(pool[i]);
-          if (!r.ok()) ::_exit(4);
+          if (!r.ok()) ChildFails(4, r.status());
           WriteAck(fd, i, *r, Sha256::Hash(pool[i]));
         }
       });
@@ -186,7 +193,7 @@ TEST_CASE("a ledger killed at random points reopens as its last signed tree", "[
   // Where the next child starts in the pool: a little before the furthest
   // acknowledged record, so that some records come again (duplicates).
   std::size_t next_first = 0;
-  std::size_t killed = 0, finished = 0, total_acks = 0;
+  std::size_t killed = 0, finished = 0, silent = 0, total_acks = 0;
   const auto start = Clock::now();
   int round = 0;
   for (; round < kMaxRounds && (Clock::now() - start < kBudget || round < kMinRounds); ++round) {
@@ -222,6 +229,7 @@ TEST_CASE("a ledger killed at random points reopens as its last signed tree", "[
       ++finished;
     }
     REQUIRE(buffer.size() % sizeof(Ack) == 0);
+    if (buffer.empty()) ++silent;  // killed before its first acknowledgement
 
     // Acknowledged records: each at one index only, ever.
     std::size_t furthest = 0;
@@ -308,10 +316,12 @@ TEST_CASE("a ledger killed at random points reopens as its last signed tree", "[
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("crash test: seed %llu, %d rounds (%zu killed, %zu finished first) in %.1f s; "
-              "%zu acknowledgements, final tree size %llu\n",
-              static_cast<unsigned long long>(seed), round, killed, finished, seconds, total_acks,
-              static_cast<unsigned long long>(previous.size));
+  std::printf("crash test: seed %llu, %d rounds (%zu killed, %zu of them before any "
+              "acknowledgement; %zu finished first) in %.1f s; %zu acknowledgements, final tree "
+              "size %llu\n",
+              static_cast<unsigned long long>(seed), round, killed, silent, finished, seconds,
+              total_acks, static_cast<unsigned long long>(previous.size));
   CHECK(round >= kMinRounds);
   CHECK(killed > 0);
+  CHECK(total_acks > 0);
 }
