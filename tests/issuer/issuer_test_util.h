@@ -22,34 +22,13 @@
 #include "certledger/ledger.h"
 #include "certledger/record.h"
 #include "certledger/record_sink.h"
+#include "ledger/test_world.h"
 
 namespace certledger::issuer_test {
 
-// A temporary directory removed when the object dies.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name) {
-    static std::atomic<int> counter{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("certledger_issuer_" + name + "_" + std::to_string(::getpid()) + "_" +
-              std::to_string(counter++)))
-                .string();
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-inline NamedSecretKey KeyFromByte(const std::string& name, std::uint8_t b) {
-  Bytes seed(32, b);
-  auto key = SecretKey::FromSeed(seed);
-  if (!key.ok()) throw std::runtime_error(key.status().ToString());
-  return NamedSecretKey{name, std::move(key).value()};
-}
+// Shared with the ledger tests.
+using certledger::test::KeyFromByte;
+using certledger::test::TempDir;
 
 // 2026-01-10 in China; the clock of every test here.
 inline constexpr std::uint64_t kNow = 1768003200 + 12 * 3600;  // 2026-01-10T12:00:00Z
