@@ -82,6 +82,7 @@ int RunAccredit(const std::vector<std::string>& argv);
 int RunIssue(const std::vector<std::string>& argv);
 int RunRevoke(const std::vector<std::string>& argv);
 int RunReprint(const std::vector<std::string>& argv);
+int RunServe(const std::vector<std::string>& argv);
 
 // Dispatches argv[1] to its subcommand.
 int Run(int argc, char** argv);

@@ -21,6 +21,7 @@ constexpr Command kCommands[] = {
     {"issue", RunIssue, "issue certificates from a CSV file of evaluation results"},
     {"keygen", RunKeygen, "create an Ed25519 key pair (private key file 0600, public verifier key)"},
     {"qr", RunQr, "render QR text as a terminal drawing, PNG or SVG"},
+    {"serve", RunServe, "serve the verifier's HTTP API and the log's tiles (Boost.Beast)"},
     {"reprint", RunReprint, "write a stored certificate's QR files again (same number)"},
     {"revoke", RunRevoke, "revoke a certificate, or mark it superseded by a corrected one"},
     {"verify", RunVerify, "verify a scanned certificate QR text"},

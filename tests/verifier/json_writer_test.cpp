@@ -1,7 +1,8 @@
-// JsonWriter (json_writer.h).
+// JsonWriter (json_writer.h) and the Prometheus text of VerifierMetrics.
 #include <catch2/catch.hpp>
 
 #include "certledger/json_writer.h"
+#include "certledger/verifier_metrics.h"
 #include "verifier/json_test_util.h"
 
 namespace certledger {
@@ -54,6 +55,63 @@ TEST_CASE("json: the writer nests values and separates them", "[json]") {
   JsonWriter scalar;
   scalar.String("top");
   CHECK(std::move(scalar).Take() == "\"top\"");
+}
+
+TEST_CASE("metrics: Prometheus text format", "[metrics]") {
+  VerifierMetrics m;
+  m.ObserveRequest("/checkpoint", 200, 0.0004);
+  m.ObserveRequest("/checkpoint", 200, 0.003);
+  m.ObserveRequest("/api/v1/verify", 413, 20.0);
+  m.ObserveRequest("a\"b\\c\nd", 404, 0.2);
+  m.CountVerdict(Verdict::kRevoked);
+  m.CountRecord(VerifierMetrics::RecordResult::kDuplicate);
+  m.SetConnections(3);
+  const std::string text = m.Render({.tree_size = 42, .queue_depth = 7, .read_only = false});
+  INFO(text);
+  CHECK(text.back() == '\n');
+  CHECK_THAT(text, Catch::Contains("# HELP certledger_http_requests_total "));
+  CHECK_THAT(text, Catch::Contains("# TYPE certledger_http_requests_total counter\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "certledger_http_requests_total{route=\"/checkpoint\",status=\"200\"} 2\n"));
+  // Label values escape '"', '\' and line feed.
+  CHECK_THAT(text, Catch::Contains(
+                       "certledger_http_requests_total{route=\"a\\\"b\\\\c\\nd\",status=\"404\"} 1\n"));
+  // Histogram buckets are cumulative; +Inf equals the count.
+  CHECK_THAT(text, Catch::Contains("# TYPE certledger_http_request_duration_seconds histogram\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_bucket{le=\"0.0005\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_bucket{le=\"0.0025\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_bucket{le=\"0.005\"} 2\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_bucket{le=\"0.25\"} 3\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_bucket{le=\"10\"} 3\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_bucket{le=\"+Inf\"} 4\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_count 4\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_request_duration_seconds_sum 20.20"));
+  CHECK_THAT(text, Catch::Contains("certledger_verifications_total{verdict=\"revoked\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_verifications_total{verdict=\"valid\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_records_total{result=\"duplicate\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_http_connections 3\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_tree_size 42\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_sequencer_queue_depth 7\n"));
+  CHECK_THAT(text, Catch::Contains("certledger_read_only 0\n"));
+  CHECK(m.RequestCount("/checkpoint", 200) == 2);
+
+  // Every sample line is "name{labels} value" or "name value".
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = text.find('\n', pos);
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.rfind("# ", 0) == 0) continue;
+    const std::size_t space = line.rfind(' ');
+    REQUIRE(space != std::string::npos);
+    CHECK(line.rfind("certledger_", 0) == 0);
+    CHECK(line.find_first_not_of("0123456789.e+-", space + 1) == std::string::npos);
+  }
+
+  const std::string read_only = VerifierMetrics().Render({.tree_size = {}, .queue_depth = {}, .read_only = true});
+  CHECK(read_only.find("certledger_tree_size") == std::string::npos);
+  CHECK(read_only.find("certledger_sequencer_queue_depth") == std::string::npos);
+  CHECK_THAT(read_only, Catch::Contains("certledger_read_only 1\n"));
 }
 
 }  // namespace
