@@ -21,11 +21,9 @@
 // in the first pass is looked up in the store before the refusal stands,
 // so a resubmitted record always gets its first index back.
 //
-// Accreditation rows are keyed by (body, second) in the store, so two
-// accreditations of one body must be logged in different seconds: the
-// sequencer ends a batch before an accreditation of a body accredited
-// within the same second and logs it in the next second (its clock then
-// runs ahead of now_ms by less than one second).
+// Accreditation rows are keyed by (body, second, entry index) in the store,
+// so several accreditations of one body within a second, even in one batch,
+// keep their log order and need no special handling here.
 #include "certledger/ledger.h"
 
 #include <pthread.h>
@@ -323,16 +321,8 @@ struct Ledger::Impl {
     queue.clear();
   }
 
-  // The earliest logged_at_ms for an accreditation: the second after the
-  // body's latest accreditation (0 for other records, or a first one).
-  std::uint64_t AccreditationFloor(const PreparedRecord& rec) const {
-    if (!rec.record || rec.record->kind != RecordKind::kAccreditation) return 0;
-    auto latest = validator.AccreditationAt(rec.record->accreditation()->body, UINT64_MAX);
-    return latest ? (latest->logged_at_ms / 1000 + 1) * 1000 : 0;
-  }
-
   // Judges the items of `batch` in order as entries from `size` on, logged
-  // at `logged_at`; may stop before an accreditation (see the top).
+  // at `logged_at`.
   Plan Judge(const std::vector<Item*>& batch, std::uint64_t logged_at, bool careful) {
     Plan plan;
     plan.judged.reserve(batch.size());
@@ -343,7 +333,6 @@ struct Ledger::Impl {
     std::uint64_t next = size;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const PreparedRecord& rec = batch[i]->prepared;
-      if (i > 0 && AccreditationFloor(rec) > logged_at) break;  // next batch, next second
       Judged& j = plan.judged.emplace_back();
       if (!rec.parse_status.ok()) {
         j.refusal = rec.parse_status;
@@ -415,7 +404,7 @@ struct Ledger::Impl {
   // items of `batch` it answered (at least one).
   std::size_t ProcessBatch(const std::vector<Item*>& batch) {
     const std::uint64_t logged_at =
-        std::max({options.now_ms(), last_logged_at_ms, AccreditationFloor(batch[0]->prepared)});
+        std::max(options.now_ms(), last_logged_at_ms);
     Plan plan = Judge(batch, logged_at, /*careful=*/false);
     std::optional<Result<CommittedTree>> committed;
     if (!plan.commit.entries.empty()) {
