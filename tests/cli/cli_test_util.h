@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 
@@ -53,6 +54,22 @@ inline std::string TempDir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
+}
+
+// Copies keys.example/<name>.key and .pub into `dir`, the private key with
+// mode 0600 as the key loader demands: a git checkout leaves it 0644.
+inline void CopyExampleKeys(const std::string& dir, std::initializer_list<const char*> names) {
+  const std::string source = std::string(CERTLEDGER_SOURCE_DIR) + "/keys.example/";
+  std::filesystem::create_directories(dir);
+  for (const char* name : names) {
+    for (const char* ext : {".key", ".pub"}) {
+      std::filesystem::copy_file(source + name + ext, dir + "/" + name + ext,
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
+    std::filesystem::permissions(dir + "/" + name + ".key",
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write);
+  }
 }
 
 }  // namespace certledger::test

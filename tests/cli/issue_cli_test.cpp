@@ -28,14 +28,7 @@ struct Setup {
   std::string issue_args;
 
   Setup() {
-    std::filesystem::create_directories(keys);
-    for (const char* name : {"shanghai-hrss", "log", "shanghai-electric"}) {
-      for (const char* ext : {".key", ".pub"}) {
-        std::filesystem::copy_file(kSource + "/keys.example/" + name + ext,
-                                   keys + "/" + name + ext);
-      }
-      ::chmod((keys + "/" + name + ".key").c_str(), 0600);
-    }
+    certledger::test::CopyExampleKeys(keys, {"shanghai-hrss", "log", "shanghai-electric"});
     ledger_args = " --ledger " + dir + "/ledger --log-key " + keys + "/log.key";
     issue_args = " --profile " + kSource + "/docs/examples/issuer.profile --key " + keys +
                  "/shanghai-electric.key --store " + dir + "/store --out " + dir + "/out" +

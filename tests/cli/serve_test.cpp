@@ -143,11 +143,10 @@ HttpAnswer Http(std::uint16_t port, const std::string& method, const std::string
 
 TEST_CASE("serve: a writer and a read-only follower, stopped by SIGTERM", "[serve]") {
   const std::string dir = TempDir("serve");
-  const std::string keys = std::string(CERTLEDGER_SOURCE_DIR) + "/keys.example";
-  // The log key, as the operator keeps it (mode 0600).
-  const std::string log_key = dir + "/log.key";
-  std::filesystem::copy_file(keys + "/log.key", log_key);
-  ::chmod(log_key.c_str(), 0600);
+  // The keys as their owners keep them: private keys mode 0600.
+  const std::string keys = dir + "/keys";
+  CopyExampleKeys(keys, {"shanghai-hrss", "log", "shanghai-electric"});
+  const std::string log_key = keys + "/log.key";
   const std::string data = dir + "/ledger";
 
   ServeProcess writer({"serve", "--data", data, "--regulator-key", keys + "/shanghai-hrss.pub",
