@@ -15,9 +15,15 @@ packages=(
   libboost1.81-dev  # Boost.Beast and Asio for the verifier
   libqrencode-dev   # QR code generation
   zlib1g-dev        # QR payload compression, PNG writing
+  libzbar-dev       # the verifier decodes uploaded photos of QR codes
+  libpng-dev libjpeg-dev  # ... which arrive as PNG or JPEG
+  libcairo2-dev libpango1.0-dev  # the printable certificate (PDF, PNG)
+  fonts-noto-cjk    # Chinese text on the printable certificate
   catch2            # unit tests (Catch2 2.13)
   # tools the tests use for round trips against real implementations
   zbar-tools        # zbarimg decodes the QR images we render
+  chromium          # headless browser tests of the verification page
+  wrk               # HTTP load for the verifier benchmark
 )
 
 missing=()
