@@ -58,7 +58,7 @@ Result<int> Accredit(const Args& args) {
     at = *parsed;
   }
   if (!args.get("ledger") && !args.get("records") && !args.get("ledger-url")) {
-    return Status::InvalidArgument("give --ledger DIR or --records FILE (or both)");
+    return Status::InvalidArgument("give --ledger DIR, --ledger-url URL or --records FILE");
   }
   CL_ASSIGN_OR_RETURN(std::optional<LedgerTarget> target,
                       OpenLedgerTarget(args, regulator.Public()));
@@ -77,9 +77,11 @@ Result<int> Accredit(const Args& args) {
   } else if (auto body = args.get("body")) {
     if (!target) {
       return Status::InvalidArgument(
-          "--body changes the accreditation in force in a ledger: give --ledger DIR");
+          "--body changes the accreditation in force in a ledger: give --ledger DIR or "
+          "--ledger-url URL");
     }
-    auto current = target->ledger->validator().AccreditationAt(*body, now);
+    CL_ASSIGN_OR_RETURN(std::optional<Accreditation> current,
+                        target->AccreditationOf(*body, now));
     if (!current) {
       return Status::NotFound("body \"" + *body + "\" has no accreditation in the " +
                               target->sink->Describe());
@@ -91,14 +93,14 @@ Result<int> Accredit(const Args& args) {
     }
     if (auto path = args.get("rotate-key")) {
       CL_ASSIGN_OR_RETURN(NamedPublicKey key, ReadPublicKeyFile(*path));
-      CL_ASSIGN_OR_RETURN(accreditation, RotateKey(current->accreditation, key.key, at));
+      CL_ASSIGN_OR_RETURN(accreditation, RotateKey(*current, key.key, at));
       action = "key rotated";
     } else if (auto revoke = args.get("revoke-key")) {
       CL_ASSIGN_OR_RETURN(NamedPublicKey key, ReadPublicKeyFile(*revoke));
-      CL_ASSIGN_OR_RETURN(accreditation, RevokeKey(current->accreditation, key.key, at));
+      CL_ASSIGN_OR_RETURN(accreditation, RevokeKey(*current, key.key, at));
       action = "key revoked";
     } else {
-      CL_ASSIGN_OR_RETURN(accreditation, Withdraw(current->accreditation));
+      CL_ASSIGN_OR_RETURN(accreditation, Withdraw(*current));
       action = "accreditation withdrawn";
     }
   } else {

@@ -95,22 +95,20 @@ Result<int> Issue(const Args& args) {
     CL_ASSIGN_OR_RETURN(target, OpenLedgerTarget(args, regulator));
   }
   if (!target && !dry_run) {
-    return Status::InvalidArgument("give --ledger DIR (or --dry-run to check the file only)");
+    return Status::InvalidArgument(
+        "give --ledger DIR or --ledger-url URL (or --dry-run to check the file only)");
   }
   if (target) {
-    auto acc = target->ledger->validator().AccreditationAt(body, now);
+    CL_ASSIGN_OR_RETURN(std::optional<Accreditation> acc, target->AccreditationOf(body, now));
     if (!acc) {
       return Status::InvalidArgument("body \"" + body + "\" has no accreditation in the " +
                                      target->sink->Describe());
     }
-    if (now < acc->accreditation.from || now >= acc->accreditation.until) {
+    if (now < acc->from || now >= acc->until) {
       return Status::InvalidArgument("the accreditation of \"" + body + "\" is not in force now");
     }
-    options.accreditation = acc->accreditation;
-    CL_ASSIGN_OR_RETURN(LedgerSnapshot snapshot, target->ledger->Snapshot());
-    options.number_in_ledger = [snapshot](std::string_view number) {
-      return snapshot.FindCertificate(number).ok();
-    };
+    options.accreditation = *acc;
+    CL_ASSIGN_OR_RETURN(options.number_in_ledger, target->NumberLookup());
   }
 
   CL_ASSIGN_OR_RETURN(std::unique_ptr<IssuerStore> store, IssuerStore::Open(store_dir));

@@ -44,7 +44,7 @@ Result<int> Revoke(const Args& args) {
   }
   CL_ASSIGN_OR_RETURN(NamedPublicKey regulator, ReadRegulatorKey(args));
   CL_ASSIGN_OR_RETURN(std::optional<LedgerTarget> target, OpenLedgerTarget(args, regulator));
-  if (!target) return Status::InvalidArgument("give --ledger DIR");
+  if (!target) return Status::InvalidArgument("give --ledger DIR or --ledger-url URL");
   std::unique_ptr<IssuerStore> store;
   if (auto dir = args.get("store")) {
     CL_ASSIGN_OR_RETURN(store, IssuerStore::Open(*dir));

@@ -12,10 +12,12 @@ std::vector<Args::Option> LedgerArgOptions(bool with_regulator_key) {
       {"ledger", "DIR", "submit to the embedded ledger in DIR (RocksDB; created if missing)"},
       {"log-key", "FILE", "the log's private key file (with --ledger: this process signs "
                           "checkpoints)"},
-      {"ledger-url", "URL", "submit to a remote ledger (POST /api/v1/records): not built yet"},
+      {"ledger-url", "URL", "submit to a remote ledger instead (its verifier API, "
+                            "POST /api/v1/records)"},
   };
   if (with_regulator_key) {
-    out.push_back({"regulator-key", "FILE", "the regulator's public key file (with --ledger)"});
+    out.push_back({"regulator-key", "FILE", "the regulator's public key file (with --ledger or "
+                                            "--ledger-url)"});
   }
   return out;
 }
@@ -34,9 +36,12 @@ Result<NamedPublicKey> ReadRegulatorKey(const Args& args) {
 
 Result<std::optional<LedgerTarget>> OpenLedgerTarget(const Args& args,
                                                      const NamedPublicKey& regulator) {
-  if (args.get("ledger-url")) {
-    return Status::InvalidArgument(
-        "--ledger-url is not built yet; submit to an embedded ledger with --ledger DIR");
+  if (auto url = args.get("ledger-url")) {
+    if (args.get("ledger")) return Status::InvalidArgument("give --ledger or --ledger-url, not both");
+    LedgerTarget target;
+    CL_ASSIGN_OR_RETURN(target.remote, RemoteLedger::Connect(*url, regulator));
+    target.sink = std::make_unique<RemoteLedgerSink>(*url);
+    return std::optional<LedgerTarget>(std::move(target));
   }
   auto dir = args.get("ledger");
   if (!dir) return std::optional<LedgerTarget>();
@@ -52,6 +57,28 @@ Result<std::optional<LedgerTarget>> OpenLedgerTarget(const Args& args,
   target.sink = std::make_unique<EmbeddedLedgerSink>(*ledger, "ledger directory " + *dir);
   target.ledger = std::move(ledger);
   return std::optional<LedgerTarget>(std::move(target));
+}
+
+Result<std::optional<Accreditation>> LedgerTarget::AccreditationOf(const std::string& body,
+                                                                   std::uint64_t now) {
+  if (remote) return remote->LatestAccreditation(body);
+  auto logged = ledger->validator().AccreditationAt(body, now);
+  if (!logged) return std::optional<Accreditation>();
+  return std::optional<Accreditation>(std::move(logged->accreditation));
+}
+
+Result<std::function<bool(std::string_view)>> LedgerTarget::NumberLookup() {
+  if (remote) {
+    RemoteLedger* r = remote.get();
+    return std::function<bool(std::string_view)>([r](std::string_view number) {
+      auto held = r->HasCertificate(number);
+      return held.ok() && *held;
+    });
+  }
+  CL_ASSIGN_OR_RETURN(LedgerSnapshot snapshot, ledger->Snapshot());
+  return std::function<bool(std::string_view)>([snapshot](std::string_view number) {
+    return snapshot.FindCertificate(number).ok();
+  });
 }
 
 ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) != 0) {}

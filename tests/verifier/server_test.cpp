@@ -15,16 +15,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "certledger/checkpoint.h"
 #include "certledger/http_server.h"
 #include "certledger/ledger_follower.h"
 #include "verifier/api_test_world.h"
 #include "verifier/json_test_util.h"
+#include "verifier/tls_test_util.h"
 
 namespace certledger {
 namespace {
@@ -529,41 +526,11 @@ TEST_CASE("server: a read-only verifier follows a ledger another writer appends 
   (*server)->Stop();
 }
 
-// A self-signed P-256 certificate for 127.0.0.1, written as PEM files.
-void WriteSelfSignedCertificate(const std::string& cert_path, const std::string& key_path) {
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
-  REQUIRE(key);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
-  REQUIRE(cert);
-  REQUIRE(X509_set_version(cert.get(), 2) == 1);
-  REQUIRE(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1) == 1);
-  REQUIRE(X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) != nullptr);
-  REQUIRE(X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600) != nullptr);
-  REQUIRE(X509_set_pubkey(cert.get(), key.get()) == 1);
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  REQUIRE(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                     reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1,
-                                     0) == 1);
-  REQUIRE(X509_set_issuer_name(cert.get(), name) == 1);
-  std::unique_ptr<X509_EXTENSION, decltype(&X509_EXTENSION_free)> ca(
-      X509V3_EXT_conf_nid(nullptr, nullptr, NID_basic_constraints, "critical,CA:TRUE"),
-      X509_EXTENSION_free);
-  REQUIRE(ca);
-  REQUIRE(X509_add_ext(cert.get(), ca.get(), -1) == 1);
-  REQUIRE(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0);
-  std::unique_ptr<FILE, decltype(&std::fclose)> cf(std::fopen(cert_path.c_str(), "w"), std::fclose);
-  REQUIRE(cf);
-  REQUIRE(PEM_write_X509(cf.get(), cert.get()) == 1);
-  std::unique_ptr<FILE, decltype(&std::fclose)> kf(std::fopen(key_path.c_str(), "w"), std::fclose);
-  REQUIRE(kf);
-  REQUIRE(PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1);
-}
-
 TEST_CASE("server: HTTPS with --tls-cert and --tls-key", "[server]") {
   test::TempDir dir("tls");
   const std::string cert = dir.path() + "/cert.pem";
   const std::string key = dir.path() + "/key.pem";
-  WriteSelfSignedCertificate(cert, key);
+  test::WriteSelfSignedCertificate(cert, key);
 
   ServerOptions o = TestOptions();
   o.tls = TlsFiles{cert, key};

@@ -1,6 +1,7 @@
 // The Boost.Beast HTTP/1.1 server (see http_server.h): the listener and the
 // server's life cycle here, the connections in verifier/server/session.h.
-// All Beast code of certledger is in this one translation unit.
+// The server's Beast code is in this one translation unit; the client is in
+// http_client.cpp.
 //
 // Shape, after Beast's advanced server examples: a Listener accepts
 // connections, each served by a Session on its own strand that keeps
