@@ -8,6 +8,8 @@
 //                                         (gzip when Accept-Encoding allows it)
 //   GET  /v                               the verification page (verifier/page.cpp)
 //   POST /api/v1/verify                   text/plain QR text -> verification
+//   POST /api/v1/scan                     image/png or image/jpeg photo -> {"text": QR text}
+//                                         (verifier/api_scan.cpp: its errors, the limits)
 //   POST /api/v1/records                  application/cose record -> appended entry
 //   GET  /api/v1/certificates/<number>    certificate status (%XX-encoded number)
 //   GET  /api/v1/proof/inclusion?index=I&size=S
@@ -52,6 +54,7 @@
 //                 "committee", "foreign", "iss", "iat", "kid"}
 //   revocation   {"index", "reason", "reason_name", "at", "by", "revoked_by"}
 //   names        {"zh": text, "en": text}
+//   scanned      {"text": text}    the first QR code zbar finds in the photo, UTF-8
 //   health       {"status": "ok", "tree_size": s, "origin": text, "read_only": bool}
 //
 // Verdicts are answers, not errors: POST /api/v1/verify answers 200 for
@@ -183,6 +186,8 @@ const std::vector<Route>& Routes() {
        [](const Q& q, const T&, P, C& c) -> R { return api::ServeVerificationPage(q, c); }},
       {"/api/v1/verify", "/api/v1/verify", false, kPost,
        [](const Q& q, const T&, P, C& c) -> R { return api::ServeVerify(q, c); }},
+      {"/api/v1/scan", "/api/v1/scan", false, kPost,
+       [](const Q& q, const T&, P, C& c) -> R { return api::ServeScan(q, c); }},
       {"/api/v1/records", "/api/v1/records", false, kPost,
        [](const Q& q, const T&, P, C& c) -> R { return api::ServeSubmit(q, c); }},
       {"/api/v1/certificates/{number}", "/api/v1/certificates/", true, kGet,

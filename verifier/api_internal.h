@@ -82,6 +82,8 @@ HttpResponse ServeCertificate(std::string_view number_text, ApiContext& context)
 HttpResponse ServeIssuers(ApiContext& context);
 // GET /v, the verification page (verifier/page.cpp).
 HttpResponse ServeVerificationPage(const HttpRequest& request, ApiContext& context);
+// POST /api/v1/scan, a photo's QR code to text (verifier/api_scan.cpp).
+HttpResponse ServeScan(const HttpRequest& request, ApiContext& context);
 
 // ------------------------------------------------------------ JSON
 

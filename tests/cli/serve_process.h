@@ -55,8 +55,9 @@ class ServeProcess {
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;
 
-  // The port from the line the server prints once it listens.
-  std::uint16_t Port() {
+  // The next line the program prints (the first: once it listens), within
+  // 20 s; what arrived so far when the time is up.
+  std::string FirstLine() {
     std::string line;
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     char c = 0;
@@ -67,6 +68,12 @@ class ServeProcess {
       if (c == '\n') break;
       line.push_back(c);
     }
+    return line;
+  }
+
+  // The port from the line the server prints once it listens.
+  std::uint16_t Port() {
+    const std::string line = FirstLine();
     INFO(line);
     const std::size_t colon = line.rfind(':');
     REQUIRE(colon != std::string::npos);
@@ -97,6 +104,7 @@ class ServeProcess {
 
 struct HttpAnswer {
   int status = 0;
+  std::string head;  // the status line and header fields
   std::string body;
 };
 
@@ -132,6 +140,7 @@ inline HttpAnswer Http(std::uint16_t port, const std::string& method, const std:
   a.status = std::stoi(response.substr(9, 3));
   const std::size_t split = response.find("\r\n\r\n");
   REQUIRE(split != std::string::npos);
+  a.head = response.substr(0, split);
   a.body = response.substr(split + 4);
   return a;
 }
