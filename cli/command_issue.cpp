@@ -19,8 +19,10 @@ constexpr char kSummary[] =
     "numbered, signed with the body's key, kept in the issuer's private store\n"
     "(--store: the holders' names and ID numbers, never sent to the ledger), logged\n"
     "in the ledger, and written to --out as <number>.qr.txt, .qr.png and .qr.svg,\n"
-    "with issued.csv listing every row's number. Running the same file again issues\n"
-    "nothing twice: rows issued before keep their numbers and records.\n"
+    "the printable certificate <number>.pdf (A4) with its preview <number>.png\n"
+    "(unless --no-print), and issued.csv listing every row's number. Running the\n"
+    "same file again issues nothing twice: rows issued before keep their numbers\n"
+    "and records.\n"
     "\n"
     "Columns (header names, any order; Chinese names such as 姓名 also work):\n"
     "  type (skill|title), name, id_type (default resident), id_number, level,\n"
@@ -140,6 +142,10 @@ Result<int> Issue(const Args& args) {
   issue.base_url = base_url;
   issue.threads = threads;
   issue.number_in_ledger = options.number_in_ledger;
+  if (options.accreditation) {
+    issue.files.body = {options.accreditation->name_zh, options.accreditation->name_en};
+  }
+  issue.files.printable = !args.flag("no-print");
   issue.progress = [&bar](std::string_view stage, std::size_t done, std::size_t total) {
     bar.Update(stage, done, total);
   };
@@ -174,11 +180,12 @@ int RunIssue(const std::vector<std::string>& argv) {
       {"key", "FILE", "the body's private key file"},
       {"passphrase-file", "FILE", "the key's passphrase (or $CERTLEDGER_PASSPHRASE)"},
       {"store", "DIR", "the issuer's private store (created with mode 0700)"},
-      {"out", "DIR", "where to write the QR files and issued.csv"},
+      {"out", "DIR", "where to write the QR files, printable certificates and issued.csv"},
       {"base-url", "URL", "the verifier's public URL (default: base_url of the profile)"},
       {"issue-date", "DATE", "issue date of rows without one (default: today in China)"},
       {"threads", "N", "signing and rendering threads (default 2)"},
       {"dry-run", "", "check the file and stop"},
+      {"no-print", "", "write the QR files only, no printable certificates (PDF, PNG preview)"},
   };
   for (auto& o : LedgerArgOptions(true)) options.push_back(std::move(o));
   Args args("issue", kSummary, std::move(options), "CSV");

@@ -1,5 +1,6 @@
 // `certledger revoke`: revoke a certificate, or mark it superseded; and
-// `certledger reprint`: write a stored certificate's QR files again.
+// `certledger reprint`: write a stored certificate's QR files and printable
+// certificate again.
 #include <cstdio>
 #include <filesystem>
 
@@ -82,8 +83,11 @@ Result<int> Reprint(const Args& args) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status::IOError("cannot create " + out_dir + ": " + ec.message());
-  CL_RETURN_IF_ERROR(WriteCertificateFiles(*c, base_url, out_dir));
-  std::printf("wrote %s/%s.qr.txt, .qr.png and .qr.svg (the same number and QR code)\n",
+  CertificateFileOptions files;
+  files.body = {args.get_or("body-name-zh", ""), args.get_or("body-name-en", "")};
+  CL_RETURN_IF_ERROR(WriteCertificateFiles(*c, base_url, out_dir, files));
+  std::printf("wrote %s/%s.qr.txt, .qr.png, .qr.svg, .pdf and .png (the same number and QR "
+              "code)\n",
               out_dir.c_str(), number.c_str());
   return kExitOk;
 }
@@ -117,11 +121,14 @@ int RunRevoke(const std::vector<std::string>& argv) {
 
 int RunReprint(const std::vector<std::string>& argv) {
   Args args("reprint",
-            "Write a stored certificate's QR files again (a lost certificate is reprinted\n"
-            "with the same number and QR code), from the issuer's private store.",
+            "Write a stored certificate's QR files and printable certificate again (a lost\n"
+            "certificate is reprinted with the same number and QR code), from the issuer's\n"
+            "private store.",
             {{"number", "NUMBER", "the certificate"},
              {"store", "DIR", "the issuer's private store"},
-             {"out", "DIR", "where to write <number>.qr.txt, .qr.png and .qr.svg"},
+             {"out", "DIR", "where to write <number>.qr.txt, .qr.png, .qr.svg, .pdf and .png"},
+             {"body-name-zh", "NAME", "the certifying body's name as printed (default: body id)"},
+             {"body-name-en", "NAME", "its English name as printed"},
              {"base-url", "URL", "the verifier's public URL"},
              {"profile", "FILE", "take base_url from this issuer profile"}});
   if (auto rc = ParseOrExit(args, "reprint", argv)) return *rc;

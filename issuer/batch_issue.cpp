@@ -8,7 +8,8 @@
 //   4. records submitted (the ledger is idempotent for identical records);
 //   5. superseded certificates revoked (the revocation stored first, see
 //      revoke.h);
-//   6. QR files written (reproducible from the store at any time).
+//   6. QR files and printable certificates written (reproducible from the
+//      store at any time).
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "certledger/batch.h"
+#include "certledger/certificate_print.h"
 #include "certledger/numbering.h"
 #include "certledger/qr_image.h"
 #include "certledger/qr_payload.h"
@@ -134,7 +136,7 @@ class Numberer {
 }  // namespace
 
 Status WriteCertificateFiles(const StoredCertificate& certificate, const std::string& base_url,
-                             const std::string& out_dir) {
+                             const std::string& out_dir, const CertificateFileOptions& files) {
   QrPayload payload{certificate.record, certificate.disclosures, std::nullopt};
   CL_ASSIGN_OR_RETURN(std::string fragment, EncodeQrPayload(payload));
   const std::string url = QrUrl(base_url, fragment);
@@ -143,7 +145,16 @@ Status WriteCertificateFiles(const StoredCertificate& certificate, const std::st
   const std::string base = out_dir + "/" + certificate.number;
   CL_RETURN_IF_ERROR(internal::WriteFileAtomically(base + ".qr.txt", AsBytes(url + "\n"), 0600));
   CL_RETURN_IF_ERROR(internal::WriteFileAtomically(base + ".qr.png", png, 0600));
-  return internal::WriteFileAtomically(base + ".qr.svg", AsBytes(RenderQrSvg(symbol)), 0600);
+  CL_RETURN_IF_ERROR(
+      internal::WriteFileAtomically(base + ".qr.svg", AsBytes(RenderQrSvg(symbol)), 0600));
+  if (!files.printable) return Status::OK();
+  CL_ASSIGN_OR_RETURN(PrintableCertificate page,
+                      MakePrintableCertificate(certificate, files.body, base_url, url,
+                                               files.id_printing));
+  CL_ASSIGN_OR_RETURN(Bytes pdf, RenderCertificatePdf(page));
+  CL_ASSIGN_OR_RETURN(Bytes preview, RenderCertificatePng(page, kPreviewDpi));
+  CL_RETURN_IF_ERROR(internal::WriteFileAtomically(base + ".pdf", pdf, 0600));
+  return internal::WriteFileAtomically(base + ".png", preview, 0600);
 }
 
 Result<BatchReport> IssueBatch(const BatchPlan& plan, const IssuerProfile& profile,
@@ -278,7 +289,8 @@ Result<BatchReport> IssueBatch(const BatchPlan& plan, const IssuerProfile& profi
   }
   std::vector<Status> write_status(logged.size());
   ParallelFor(logged.size(), options.threads, options, "write", [&](std::size_t k) {
-    write_status[k] = WriteCertificateFiles(*rows[logged[k]], options.base_url, options.out_dir);
+    write_status[k] =
+        WriteCertificateFiles(*rows[logged[k]], options.base_url, options.out_dir, options.files);
   });
   for (std::size_t k = 0; k < logged.size(); ++k) {
     CL_RETURN_IF_ERROR(write_status[k]);

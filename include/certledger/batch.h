@@ -17,7 +17,9 @@
 //                 run interrupted at any point can be repeated), submission
 //                 through a RecordSink, revocation of superseded
 //                 certificates, and the output files
-//                 <out>/<number>.qr.txt, .qr.png and .qr.svg.
+//                 <out>/<number>.qr.txt, .qr.png and .qr.svg, and the
+//                 printable certificate <number>.pdf with its preview
+//                 <number>.png (certificate_print.h).
 //
 // Running the same file again issues nothing twice: every row already in
 // the store is resubmitted with its stored record (the ledger answers
@@ -39,6 +41,7 @@
 #include <string_view>
 #include <vector>
 
+#include "certledger/certificate_print.h"
 #include "certledger/certificate_rules.h"
 #include "certledger/issuer_profile.h"
 #include "certledger/issuer_store.h"
@@ -144,6 +147,13 @@ struct BatchReport {
 using BatchProgress =
     std::function<void(std::string_view stage, std::size_t done, std::size_t total)>;
 
+// What WriteCertificateFiles writes besides the QR files.
+struct CertificateFileOptions {
+  CertifyingBodyNames body;  // printed as the certifying body (default: the body id)
+  bool printable = true;     // <number>.pdf and its preview <number>.png
+  IdPrinting id_printing = IdPrinting::kMasked;  // the ID number on the page
+};
+
 struct IssueOptions {
   std::string body;        // iss of the records (non-empty)
   std::uint64_t now = 0;   // iat and revocation time, seconds
@@ -155,6 +165,7 @@ struct IssueOptions {
   // store that was lost, or by hand); numbering skips such numbers. May be
   // empty.
   std::function<bool(std::string_view)> number_in_ledger;
+  CertificateFileOptions files;  // the printable certificates
 };
 
 // Issues `plan` (whose errors must be empty). Returns the report, in which
@@ -168,13 +179,17 @@ struct IssueOptions {
                                              const SecretKey& key, IssuerStore& store,
                                              RecordSink& sink, const IssueOptions& options);
 
-// Writes the QR files of a stored certificate (a reprint keeps its number
+// Writes the files of a stored certificate (a reprint keeps its number
 // and QR code): <out>/<number>.qr.txt (the URL and a newline), .qr.png and
-// .qr.svg, mode 0600 (they hold the disclosures). Errors: those of
-// EncodeQrPayload, EncodeQr, RenderQrPng; IOError.
+// .qr.svg, and unless files.printable is false the printable certificate
+// <number>.pdf and its preview <number>.png (kPreviewDpi); all mode 0600
+// (they hold the disclosures). Errors: those of EncodeQrPayload, EncodeQr,
+// RenderQrPng, MakePrintableCertificate, RenderCertificatePdf and
+// RenderCertificatePng; IOError.
 [[nodiscard]] Status WriteCertificateFiles(const StoredCertificate& certificate,
                                            const std::string& base_url,
-                                           const std::string& out_dir);
+                                           const std::string& out_dir,
+                                           const CertificateFileOptions& files = {});
 
 }  // namespace certledger
 
