@@ -83,6 +83,7 @@ int RunIssue(const std::vector<std::string>& argv);
 int RunRevoke(const std::vector<std::string>& argv);
 int RunReprint(const std::vector<std::string>& argv);
 int RunServe(const std::vector<std::string>& argv);
+int RunWitness(const std::vector<std::string>& argv);
 
 // Dispatches argv[1] to its subcommand.
 int Run(int argc, char** argv);

@@ -1,13 +1,11 @@
 // `certledger serve`: the verifier's HTTP server over a ledger directory,
 // either as the ledger's one writer (POST /api/v1/records appends) or
 // read-only beside another process that writes it.
-#include <pthread.h>
-#include <signal.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 
+#include "certledger/cosignature.h"
 #include "certledger/http_server.h"
 #include "certledger/ledger.h"
 #include "certledger/ledger_follower.h"
@@ -15,32 +13,12 @@
 #include "certledger/verifier_metrics.h"
 #include "cli/cli.h"
 #include "cli/report.h"
+#include "cli/server_util.h"
 
 namespace certledger::cli {
 namespace {
 
 constexpr const char* kCommand = "serve";
-
-// "127.0.0.1:8080", "[::1]:8080", ":8080" (all IPv4 interfaces).
-Status ParseListen(std::string_view text, ServerOptions& options) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) {
-    return Status::InvalidArgument("--listen must be HOST:PORT, got \"" + std::string(text) + "\"");
-  }
-  std::string host(text.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  options.address = host.empty() ? "0.0.0.0" : host;
-  const std::string port(text.substr(colon + 1));
-  char* end = nullptr;
-  const unsigned long value = std::strtoul(port.c_str(), &end, 10);
-  if (port.empty() || *end != '\0' || value > 65535) {
-    return Status::InvalidArgument("--listen: bad port \"" + port + "\"");
-  }
-  options.port = static_cast<std::uint16_t>(value);
-  return Status::OK();
-}
 
 Result<long> PositiveNumber(const Args& args, std::string_view name, long fallback, long max) {
   auto text = args.get(name);
@@ -79,23 +57,29 @@ Status ReadOptions(const Args& args, ServerOptions& options) {
   return Status::OK();
 }
 
-// Blocks SIGTERM and SIGINT in this thread and every thread it starts
-// later, so that WaitForStopSignal() receives them.
-sigset_t BlockStopSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-  return set;
-}
-
-int WaitForStopSignal(const sigset_t& set) {
-  int signal_number = 0;
-  while (sigwait(&set, &signal_number) != 0) {
+// GET /checkpoint when witnesses are required: the ledger directory's
+// cosigned checkpoint (written by `certledger witness push`), served only
+// while it carries the required cosignatures and matches the log; 503
+// otherwise, so that the log never publishes an unwitnessed checkpoint.
+HttpResponse ServeCosignedCheckpoint(const std::string& data_dir, ApiContext& context,
+                                     const WitnessPolicy& policy) {
+  auto snapshot = context.snapshot();
+  if (!snapshot.ok()) return ErrorResponse(snapshot.status());
+  auto cosigned = LoadCosignedCheckpoint(data_dir, *snapshot, context.log_key, policy.keys,
+                                         policy.min_cosignatures);
+  HttpResponse response;
+  if (!cosigned.ok()) {
+    response = ErrorResponse(
+        Status::IOError("no checkpoint with " + std::to_string(policy.min_cosignatures) +
+                        " witness cosignatures: " + cosigned.status().message())
+            .WithReason("no_cosigned_checkpoint"));
+  } else {
+    response.content_type = std::string(kCheckpointContentType);
+    response.body = std::move(cosigned->note);
+    response.headers.emplace_back("Cache-Control", "public, max-age=2");
   }
-  return signal_number;
+  response.route = "/checkpoint";
+  return response;
 }
 
 }  // namespace
@@ -120,7 +104,11 @@ int RunServe(const std::vector<std::string>& argv) {
              {"tls-key", "FILE", "PEM private key of --tls-cert"},
              {"max-body", "BYTES", "largest request body (default 262144)"},
              {"max-connections", "N", "most connections served at once (default 1024)"},
-             {"timeout-seconds", "S", "deadline to read a request or write a response (default 30)"}});
+             {"timeout-seconds", "S", "deadline to read a request or write a response (default 30)"},
+             {"witness-key", "FILE[,FILE]",
+              "witness public keys: GET /checkpoint serves only the" + std::string(kHelpIndent) +
+                  "cosigned checkpoint (see `certledger witness push`)"},
+             {"min-cosignatures", "K", "cosignatures required from those witnesses (default 1)"}});
   if (auto rc = ParseOrExit(args, kCommand, argv)) return *rc;
   auto data = args.require("data");
   if (!data.ok()) return Fail(kCommand, data.status());
@@ -132,6 +120,8 @@ int RunServe(const std::vector<std::string>& argv) {
   if (!regulator.ok()) return Fail(kCommand, regulator.status());
   ServerOptions options;
   if (Status s = ReadOptions(args, options); !s.ok()) return Fail(kCommand, s);
+  auto witnesses = WitnessPolicyFromArgs(args);
+  if (!witnesses.ok()) return Fail(kCommand, witnesses.status());
 
   // Before any thread starts (the sequencer, the follower, the server).
   const sigset_t stop_signals = BlockStopSignals();
@@ -177,8 +167,17 @@ int RunServe(const std::vector<std::string>& argv) {
   const std::string host = options.address.find(':') == std::string::npos
                                ? options.address
                                : "[" + options.address + "]";
+  RequestHandler handler = [&context](const HttpRequest& r) { return HandleRequest(r, context); };
+  if (witnesses->enabled()) {
+    handler = [&context, &policy = *witnesses, dir = *data](const HttpRequest& r) {
+      if (r.method == "GET" && (r.target == "/checkpoint" || r.target.rfind("/checkpoint?", 0) == 0)) {
+        return ServeCosignedCheckpoint(dir, context, policy);
+      }
+      return HandleRequest(r, context);
+    };
+  }
   auto server = HttpServer::Start(
-      std::move(options), [&context](const HttpRequest& r) { return HandleRequest(r, context); },
+      std::move(options), std::move(handler),
       [&metrics](std::string_view route, int status, double seconds) {
         metrics.ObserveRequest(route, status, seconds);
       },

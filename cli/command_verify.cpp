@@ -1,13 +1,49 @@
 #include <cstdio>
 #include <ctime>
 
+#include "certledger/cosignature.h"
 #include "certledger/key_file.h"
 #include "certledger/verify.h"
 #include "cli/cli.h"
 #include "cli/file_io.h"
 #include "cli/report.h"
+#include "cli/server_util.h"
 
 namespace certledger::cli {
+namespace {
+
+// With witnesses required, a logged record counts only when a checkpoint
+// carrying the required cosignatures covers it: the evidence is then
+// against that checkpoint; otherwise the verdict is indeterminate (the log
+// may be showing this verifier a history no witness has seen).
+void RequireCosignedEvidence(Verification& v, const std::string& data_dir,
+                             const LedgerSnapshot& snapshot, const NamedPublicKey& log_key,
+                             const WitnessPolicy& policy) {
+  if (!v.evidence) return;
+  auto indeterminate = [&v](const std::string& why) {
+    v.verdict = Verdict::kIndeterminate;
+    v.reason = why;
+  };
+  auto cosigned = LoadCosignedCheckpoint(data_dir, snapshot, log_key, policy.keys,
+                                         policy.min_cosignatures);
+  if (!cosigned.ok()) {
+    return indeterminate("no checkpoint with " + std::to_string(policy.min_cosignatures) +
+                         " witness cosignatures: " + cosigned.status().message());
+  }
+  const std::uint64_t size = cosigned->checkpoint.size;
+  if (v.evidence->index >= size) {
+    return indeterminate("entry " + std::to_string(v.evidence->index) +
+                         " is not yet covered by a witnessed checkpoint (size " +
+                         std::to_string(size) + ")");
+  }
+  auto proof = snapshot.InclusionProof(v.evidence->index, size);
+  if (!proof.ok()) return indeterminate(proof.status().message());
+  v.evidence->tree_size = size;
+  v.evidence->checkpoint = cosigned->note;
+  v.evidence->inclusion = std::move(*proof);
+}
+
+}  // namespace
 
 int RunVerify(const std::vector<std::string>& argv) {
   Args args("verify",
@@ -21,7 +57,12 @@ int RunVerify(const std::vector<std::string>& argv) {
              {"data", "DIR", "the ledger directory to verify against"},
              {"log-key", "FILE", "the log's public key file (with --data)"},
              {"accreditations", "FILE", "accreditation records, one base64 record per line"},
-             {"in", "FILE", "read the QR text from FILE ('-' for standard input)"}},
+             {"in", "FILE", "read the QR text from FILE ('-' for standard input)"},
+             {"witness-key", "FILE[,FILE]",
+              "witness public keys (with --data): unless a checkpoint" + std::string(kHelpIndent) +
+                  "they cosigned covers the entry, the verdict is" + std::string(kHelpIndent) +
+                  "indeterminate"},
+             {"min-cosignatures", "K", "cosignatures required from those witnesses (default 1)"}},
             "[QR_TEXT]");
   if (auto rc = ParseOrExit(args, "verify", argv)) return *rc;
   std::string text;
@@ -39,6 +80,11 @@ int RunVerify(const std::vector<std::string>& argv) {
   auto regulator = ReadPublicKeyFile(*reg_path);
   if (!regulator.ok()) return Fail("verify", regulator.status());
   const auto now = static_cast<std::uint64_t>(std::time(nullptr));
+  auto witnesses = WitnessPolicyFromArgs(args);
+  if (!witnesses.ok()) return Fail("verify", witnesses.status());
+  if (witnesses->enabled() && !args.get("data")) {
+    return Fail("verify", Status::InvalidArgument("--witness-key needs --data"));
+  }
   if (auto data = args.get("data")) {
     auto log_path = args.require("log-key");
     if (!log_path.ok()) return Fail("verify", log_path.status());
@@ -49,6 +95,7 @@ int RunVerify(const std::vector<std::string>& argv) {
     auto snapshot = (*ledger)->store().Snapshot();
     if (!snapshot.ok()) return Fail("verify", snapshot.status());
     Verification v = VerifyWithLedger(text, *snapshot, regulator->key, *log_key, now);
+    if (witnesses->enabled()) RequireCosignedEvidence(v, *data, *snapshot, *log_key, *witnesses);
     std::fputs(FormatVerification(v).c_str(), stdout);
     return v.verdict == Verdict::kValid ? kExitOk : kExitFailed;
   }

@@ -26,6 +26,7 @@ constexpr Command kCommands[] = {
     {"revoke", RunRevoke, "revoke a certificate, or mark it superseded by a corrected one"},
     {"verify", RunVerify, "verify a scanned certificate QR text"},
     {"version", RunVersion, "print the version"},
+    {"witness", RunWitness, "run a tlog witness that cosigns consistent checkpoints; `push`: get cosignatures"},
 };
 
 void PrintUsage(std::FILE* out) {
