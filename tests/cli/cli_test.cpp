@@ -58,15 +58,37 @@ TEST_CASE("demo issues a certificate whose QR code scans and verifies", "[cli][d
   CHECK(demo.out.find("verdict: revoked") != std::string::npos);
   CHECK(demo.out.find("verdict: not_logged") != std::string::npos);
   CHECK(demo.out.find("[number_in_use]") != std::string::npos);
+  // The data set: three bodies, a revocation and a correction; the server
+  // answers the same verdicts as the library.
+  CHECK(demo.out.find("8 certificates in") != std::string::npos);
+  CHECK(demo.out.find("4 certificates in") != std::string::npos);
+  CHECK(demo.out.find("5 certificates in") != std::string::npos);
+  CHECK(demo.out.find("境外职业资格比照认定") != std::string::npos);
+  CHECK(demo.out.find("superseded by Y000131000123") != std::string::npos);
+  CHECK(demo.out.find("(the printed code): HTTP 200, verdict valid") != std::string::npos);
+  CHECK(demo.out.find("(the revoked code): HTTP 200, verdict revoked") != std::string::npos);
+  CHECK(demo.out.find("(the forged code): HTTP 200, verdict bad_signature") != std::string::npos);
   // The holder's full ID number is never printed, only its masked form.
   CHECK(demo.out.find("310101199001011234") == std::string::npos);
   CHECK(demo.out.find("3101**********1234") != std::string::npos);
 
   // The PNG written by the demo holds exactly the QR text it printed.
   std::string qr_text = certledger::test::Slurp(dir + "/certificate.qr.txt");
-  REQUIRE(qr_text.rfind("http://127.0.0.1:8080/v#", 0) == 0);
+  REQUIRE(qr_text.rfind("http://127.0.0.1:", 0) == 0);
+  REQUIRE(qr_text.find("/v#") != std::string::npos);
   auto z = certledger::test::Shell("zbarimg --raw -q " + dir + "/certificate.qr.png");
   CHECK(z.out == qr_text);
+  // So does the page image of its printable certificate, beside its PDF.
+  const std::string marker = "the printable certificate is ";
+  const std::size_t at = demo.out.find(marker);
+  REQUIRE(at != std::string::npos);
+  const std::size_t end = demo.out.find(".pdf\n", at);
+  REQUIRE(end != std::string::npos);
+  const std::string page = demo.out.substr(at + marker.size(), end - at - marker.size());
+  CHECK(page.rfind(dir + "/certificates/shanghai-electric/", 0) == 0);
+  CHECK(certledger::test::Slurp(page + ".pdf").rfind("%PDF-", 0) == 0);
+  auto scanned = certledger::test::Shell("zbarimg --raw -q " + page + ".png");
+  CHECK(scanned.out == qr_text);
 
   // `certledger verify` accepts it offline, with the files the demo wrote.
   std::string trust = "--regulator-key " + std::string(CERTLEDGER_SOURCE_DIR) +
@@ -83,7 +105,7 @@ TEST_CASE("demo issues a certificate whose QR code scans and verifies", "[cli][d
                            "/certificate.qr.txt");
   CHECK(logged.exit_code == 0);
   CHECK(logged.out.rfind("verdict: valid", 0) == 0);
-  CHECK(logged.out.find("inclusion proof of 2 hashes verified") != std::string::npos);
+  CHECK(logged.out.find("inclusion proof of 5 hashes verified") != std::string::npos);
   // The wrong log key: the checkpoint does not verify, so no verdict can be given.
   auto wrong_log = RunProgram("verify --data " + dir + "/ledger --regulator-key " + keys +
                               "shanghai-hrss.pub --log-key " + keys + "shanghai-hrss.pub --in " +
