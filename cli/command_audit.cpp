@@ -4,11 +4,15 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "certledger/audit.h"
 #include "certledger/json_writer.h"
 #include "certledger/key_file.h"
+#include "cli/audit_mirror.h"
+#include "cli/audit_report.h"
 #include "cli/cli.h"
+#include "cli/file_io.h"
 
 namespace certledger::cli {
 namespace {
@@ -119,21 +123,9 @@ void PrintJson(const std::string& dir, const AuditReport& r, double seconds) {
   w.Key("elapsed_ms").Uint(static_cast<std::uint64_t>(seconds * 1000));
   w.Key("finding_count").Uint(r.finding_count);
   w.Key("findings").BeginArray();
-  for (const AuditFinding& f : r.findings) {
-    w.BeginObject();
-    w.Key("code").String(f.code);
-    w.Key("subject").String(f.subject);
-    w.Key("index");
-    if (f.index) {
-      w.Uint(*f.index);
-    } else {
-      w.Null();
-    }
-    if (!f.reason.empty()) w.Key("reason").String(f.reason);
-    w.Key("message").String(f.message);
-    w.EndObject();
-  }
+  for (const AuditFinding& f : r.findings) WriteAuditFindingJson(f, w);
   w.EndArray();
+  WriteAuditStatisticsJson(r, w);
   w.EndObject();
   const std::string text = std::move(w).Take();
   std::printf("%s\n", text.c_str());
@@ -156,19 +148,34 @@ int RunAudit(const std::vector<std::string>& argv) {
       "appends; it checks the tree as stored when it started. Progress goes to\n"
       "standard error when that is a terminal.\n"
       "\n"
+      "Regulator findings about the accepted records are findings too: backdated,\n"
+      "issuance_surge, near_accreditation_end, high_revocation_rate,\n"
+      "serial_out_of_sequence. --html FILE writes a self-contained page with charts.\n"
+      "\n"
+      "With --url URL instead of --data, audits a remote log through its C2SP tiles\n"
+      "API, keeping a mirror in --state. Exit codes then: 0 clean; 1 records break\n"
+      "the rules; 2 the log is inconsistent or corrupt (or a bad command line).\n"
+      "\n"
       "Exit codes: 0 the audit found nothing; 1 it found something (the log is\n"
-      "inconsistent or was changed at rest: see the findings); 2 bad command line;\n"
+      "inconsistent or was changed at rest, or a regulator finding: see the\n"
+      "findings); 2 bad command line;\n"
       "3 a key file is missing or malformed, or --data holds no ledger; 4 I/O or\n"
       "storage failure; 5 the database is too damaged for RocksDB to open.",
       {{"data", "DIR", "the ledger's RocksDB directory"},
+       {"url", "URL", kRemoteAuditUrlHelp},
+       {"state", "DIR", kRemoteAuditStateHelp},
+       {"compare", "URL2", kRemoteAuditCompareHelp},
+       {"checkpoint", "FILE", kRemoteAuditCheckpointHelp},
        {"regulator-key", "FILE", "the regulator's public key file (verifier key)"},
        {"log-key", "FILE", "the log's public key file (verifier key; its name is the origin)"},
        {"max-clock-skew", "SECONDS",
         "how far a record's iat may lie after its logging time (default 300)"},
        {"threads", "N", "threads that check signatures (default 2)"},
        {"max-findings", "N", "findings listed (default 1000; all are counted)"},
-       {"json", "", "print the report as JSON"}});
+       {"json", "", "print the report as JSON"},
+       {"html", "FILE", "also write the report as a self-contained HTML page with charts"}});
   if (auto rc = ParseOrExit(args, "audit", argv)) return *rc;
+  if (auto rc = DispatchRemoteAudit(args)) return *rc;  // --url, --state, --compare, --checkpoint
   auto data = args.require("data");
   if (!data.ok()) return Usage(data.status().message());
   auto regulator_path = args.require("regulator-key");
@@ -209,6 +216,11 @@ int RunAudit(const std::vector<std::string>& argv) {
   progress.Done();
   if (!report.ok()) return Fail("audit", report.status());
   const double seconds = Seconds(Clock::now() - start);
+  if (const auto html = args.get("html")) {
+    const std::string page = AuditReportHtml(
+        *report, AuditReportSource{*data, ChinaTimeText(std::time(nullptr)), seconds});
+    if (Status s = WriteFileAtomic(*html, AsBytes(page)); !s.ok()) return Fail("audit", s);
+  }
   if (args.flag("json")) {
     PrintJson(*data, *report, seconds);
   } else {

@@ -23,6 +23,14 @@ void Findings::Add(std::string code, std::string subject, std::optional<std::uin
                                            std::move(reason), std::move(message)});
 }
 
+void Findings::AddRegulator(std::vector<AuditFinding> found) {
+  for (AuditFinding& f : found) {
+    ++report_->regulator_finding_count;
+    Add(std::move(f.code), std::move(f.subject), f.index, std::move(f.message),
+        std::move(f.reason));
+  }
+}
+
 std::uint32_t AuditState::IssuerId(std::string_view issuer) {
   auto it = issuer_ids.find(issuer);
   if (it != issuer_ids.end()) return it->second;
@@ -225,6 +233,7 @@ Result<AuditReport> AuditLocal(const std::string& path, const LogRules& rules,
   {
     AuditState s(&report, options.max_findings);
     s.rules = rules;
+    s.review = RegulatorReview(options.regulator);
     CL_ASSIGN_OR_RETURN(s.db, store::OpenSecondaryDb(path, secondary.path()));
     CL_RETURN_IF_ERROR(CheckFormat(s, path));
     const TreeState state = ReadState(s);
@@ -234,6 +243,10 @@ Result<AuditReport> AuditLocal(const std::string& path, const LogRules& rules,
 
     audit::AuditEntries(s, options);
     audit::AuditRows(s);
+    std::vector<AuditFinding> found;
+    s.review.Finish(&found);
+    s.findings.AddRegulator(std::move(found));
+    report.statistics = s.review.statistics();
     CompareTree(s, state, cp);
     report.tree_size = s.size;
     report.root = s.root;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "certledger/audit.h"
+#include "certledger/audit_findings.h"
 #include "certledger/validation.h"
 #include "store_db.h"
 
@@ -37,6 +38,8 @@ class Findings {
 
   void Add(std::string code, std::string subject, std::optional<std::uint64_t> index,
            std::string message, std::string reason = "");
+  // Regulator findings (audit_findings.h), counted as such too.
+  void AddRegulator(std::vector<AuditFinding> found);
 
  private:
   AuditReport* report_;
@@ -95,6 +98,8 @@ struct AuditState {
   std::uint64_t leaf_rows_ok = 0;
   std::uint64_t record_rows_ok = 0;
   std::optional<Hash256> root;  // recomputed; nullopt if unknown
+  // Fed every record the replay accepts from an unchanged entry.
+  RegulatorReview review;
 
   std::uint32_t IssuerId(std::string_view issuer);
   // Whether rows pointing at entry `index` are exempt from checks.

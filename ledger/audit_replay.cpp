@@ -186,6 +186,16 @@ void Replay::ApplyEntry(std::uint64_t index, EntryFacts& e,
                     ReasonOf(effects.status()));
     return;
   }
+  if (e.prepared.record) {
+    std::string_view revoked_issuer;
+    if (effects->revoked_certificate_number) {
+      auto it = s_.certificates.find(*effects->revoked_certificate_number);
+      if (it != s_.certificates.end()) revoked_issuer = s_.issuers[it->second.issuer];
+    }
+    std::vector<AuditFinding> found;
+    s_.review.Add(index, e.logged_at_ms, *e.prepared.record, revoked_issuer, &found);
+    s_.findings.AddRegulator(std::move(found));
+  }
   Accept(index, *effects, e.logged_at_ms, /*lenient=*/false);
 }
 

@@ -58,6 +58,7 @@
 #include <string>
 #include <vector>
 
+#include "certledger/audit_findings.h"
 #include "certledger/key_file.h"
 #include "certledger/sha256.h"
 #include "certledger/status.h"
@@ -93,6 +94,11 @@ namespace certledger {
 //   format_mismatch   the store's format row is missing or unknown
 //   read_error        RocksDB could not read a value (e.g. a checksum
 //                     mismatch in a table file)
+//
+// and the regulator findings about the records the rules accepted
+// (audit_findings.h, IsRegulatorFindingCode): backdated, issuance_surge,
+// near_accreditation_end, high_revocation_rate, serial_out_of_sequence.
+// Records of entries whose bytes changed are not reviewed.
 struct AuditFinding {
   std::string code;
   // What it concerns, e.g. "entry 17", "tile level 0 index 1", "leaf hash
@@ -116,6 +122,8 @@ struct AuditOptions {
   std::size_t max_findings = 1000;
   // Called after each chunk of entries (about every 1024) and once at the end.
   AuditProgressCallback progress;
+  // The thresholds of the regulator findings (audit_findings.h).
+  RegulatorOptions regulator;
 };
 
 struct AuditReport {
@@ -132,6 +140,9 @@ struct AuditReport {
   std::uint64_t index_rows_checked = 0;
   std::vector<AuditFinding> findings;  // the first max_findings, in the order found
   std::uint64_t finding_count = 0;     // all findings
+  std::uint64_t regulator_finding_count = 0;  // of them, regulator findings
+  // What the accepted records hold (audit_findings.h).
+  AuditStatistics statistics;
 
   bool ok() const { return finding_count == 0; }
 };
