@@ -50,6 +50,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "certledger/cose.h"
 #include "certledger/disclosure.h"
 #include "certledger/ledger.h"
@@ -59,6 +60,7 @@
 namespace {
 
 using namespace certledger;
+using namespace certledger::bench;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::uint64_t kT0 = 1767225600;  // 2026-01-01T00:00:00Z
@@ -77,58 +79,10 @@ struct Args {
   std::string dir;
 };
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "ledger_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Check(Result<T> r, const char* what) {
-  if (!r.ok()) Die(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
-
 NamedSecretKey KeyFromByte(const std::string& name, std::uint8_t b) {
   return NamedSecretKey{name, Check(SecretKey::FromSeed(Bytes(32, b)), "key")};
 }
 
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return secs(u.ru_utime) + secs(u.ru_stime);
-}
-
-// CPU seconds of the threads named "cl-sequencer" (the ledgers' sequencers).
-double SequencerCpuSeconds() {
-  double total = 0;
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  std::error_code ec;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    std::ifstream comm(task.path() / "comm");
-    std::string name;
-    std::getline(comm, name);
-    if (name != "cl-sequencer") continue;
-    std::ifstream stat(task.path() / "stat");
-    std::string line;
-    std::getline(stat, line);
-    // Fields after the ")" that ends the name: state is field 3, utime 14, stime 15.
-    std::size_t at = line.rfind(')');
-    if (at == std::string::npos) continue;
-    std::vector<std::string> fields;
-    std::string field;
-    for (char c : line.substr(at + 2)) {
-      if (c == ' ') {
-        fields.push_back(field);
-        field.clear();
-      } else {
-        field += c;
-      }
-    }
-    if (fields.size() > 12) total += (std::stod(fields[11]) + std::stod(fields[12])) / tick;
-  }
-  return total;
-}
 
 // Wall-clock and CPU time of one measured run.
 struct Timer {

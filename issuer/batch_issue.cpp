@@ -29,7 +29,10 @@ namespace certledger {
 namespace {
 
 constexpr std::size_t kStoreChunk = 1000;
-constexpr std::size_t kSubmitChunk = 256;
+// Large enough that the ledger's SubmitMany pipelines inside one call
+// (it verifies the next 512 records while committing the last), small
+// enough for the progress bar to move.
+constexpr std::size_t kSubmitChunk = 8192;
 
 void Report(const IssueOptions& options, std::string_view stage, std::size_t done,
             std::size_t total) {

@@ -2,6 +2,7 @@
 
 #include <qrencode.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <string>
@@ -79,17 +80,21 @@ Result<Bytes> RenderQrPng(const QrSymbol& symbol, int scale) {
   if (scale < 1 || scale > 64) return Status::InvalidArgument("qr: PNG scale must be 1..64");
   const int n = symbol.width() + 2 * kQuietZone;
   const auto side = static_cast<std::uint32_t>(n * scale);
-  Bytes pixels(static_cast<std::size_t>(side) * side, 255);
+  // One bit per pixel (1 white); each module row is drawn once and
+  // repeated `scale` times, which the PNG writer stores as Up rows.
+  const std::size_t stride = (static_cast<std::size_t>(side) + 7) / 8;
+  Bytes packed(stride * side, 0xFF);
   for (int y = 0; y < n; ++y) {
+    std::uint8_t* row = packed.data() + static_cast<std::size_t>(y * scale) * stride;
     for (int x = 0; x < n; ++x) {
       if (!DarkWithQuietZone(symbol, x, y)) continue;
-      for (int dy = 0; dy < scale; ++dy) {
-        std::size_t row = static_cast<std::size_t>(y * scale + dy) * side;
-        std::fill_n(pixels.begin() + static_cast<std::ptrdiff_t>(row + x * scale), scale, 0);
+      for (int p = x * scale; p < (x + 1) * scale; ++p) {
+        row[p / 8] &= static_cast<std::uint8_t>(~(0x80u >> (p % 8)));
       }
     }
+    for (int dy = 1; dy < scale; ++dy) std::copy_n(row, stride, row + static_cast<std::size_t>(dy) * stride);
   }
-  return EncodeGreyPng(side, side, pixels);
+  return EncodeBilevelPng(side, side, packed);
 }
 
 std::string RenderQrSvg(const QrSymbol& symbol) {

@@ -1,4 +1,5 @@
 // Verification against a ledger snapshot (see verify.h).
+#include <optional>
 #include <string>
 
 #include "certledger/checkpoint.h"
@@ -48,6 +49,22 @@ Result<std::vector<SignedRecord>> AccreditationsOf(const LedgerSnapshot& snapsho
   return out;
 }
 
+// OpenCheckpoint, remembering this thread's last success: the verifier
+// opens the same checkpoint on every request until the log grows, and its
+// signature over the same text with the same key verifies the same way.
+Result<Checkpoint> OpenCheckpointOnce(const std::string& text, const NamedPublicKey& log_key) {
+  struct Last {
+    std::string text;
+    NamedPublicKey key;
+    Checkpoint checkpoint;
+  };
+  thread_local std::optional<Last> last;
+  if (last && last->text == text && last->key == log_key) return last->checkpoint;
+  CL_ASSIGN_OR_RETURN(Checkpoint checkpoint, OpenCheckpoint(text, log_key));
+  last = Last{text, log_key, checkpoint};
+  return checkpoint;
+}
+
 }  // namespace
 
 Verification VerifyWithLedger(std::string_view qr_text, const LedgerSnapshot& snapshot,
@@ -61,7 +78,7 @@ Verification VerifyWithLedger(std::string_view qr_text, const LedgerSnapshot& sn
     v.reason = payload.status().message();
     return v;
   }
-  auto checkpoint = OpenCheckpoint(snapshot.checkpoint(), log_key);
+  auto checkpoint = OpenCheckpointOnce(snapshot.checkpoint(), log_key);
   if (!checkpoint.ok()) return Indeterminate(v, checkpoint.status());
   if (checkpoint->size != snapshot.size() || checkpoint->root != snapshot.root()) {
     return Indeterminate(v, Status::Corruption("checkpoint does not match the stored tree"));

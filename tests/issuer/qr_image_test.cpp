@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "certledger/png.h"
 #include "certledger/qr_image.h"
 
 using namespace certledger;
@@ -47,6 +48,33 @@ TEST_CASE("a rendered QR PNG decodes back to the same text with zbarimg", "[qr_i
   std::string decoded = Capture("zbarimg --raw -q " + path.string());
   std::filesystem::remove(path);
   CHECK(decoded == text + "\n");
+}
+
+TEST_CASE("QR PNGs are bilevel and scan at every scale", "[qr_image]") {
+  const std::string text = "https://verify.example.cn/v#eJzLSM3JyVcozy_KSQEAGgQEXQ";
+  auto symbol = EncodeQr(text, QrErrorCorrection::kM);
+  REQUIRE(symbol.ok());
+  for (int scale : {1, 3, 8}) {
+    INFO("scale " << scale);
+    auto png = RenderQrPng(*symbol, scale);
+    REQUIRE(png.ok());
+    // IHDR (ISO/IEC 15948 11.2.2): width and height at bytes 16..23, then
+    // bit depth 1 and colour type 0 (greyscale).
+    const std::uint32_t side = static_cast<std::uint32_t>((symbol->width() + 8) * scale);
+    REQUIRE(png->size() > 26);
+    CHECK(static_cast<std::uint32_t>((*png)[16] << 24 | (*png)[17] << 16 | (*png)[18] << 8 | (*png)[19]) == side);
+    CHECK((*png)[24] == 1);
+    CHECK((*png)[25] == 0);
+    // Widths that are not a multiple of 8 leave padding bits in each row.
+    auto path = WriteTemp("certledger_qr_scale.png", *png);
+    std::string decoded = Capture("zbarimg --raw -q " + path.string());
+    std::filesystem::remove(path);
+    // zbar needs a few pixels per module; at scale 1 it may not find the code.
+    if (scale > 1) CHECK(decoded == text + "\n");
+  }
+  CHECK(EncodeBilevelPng(9, 2, Bytes(3, 0xFF)).status().code() == StatusCode::kInvalidArgument);
+  CHECK(EncodeBilevelPng(9, 2, Bytes(4, 0xFF)).ok());
+  CHECK(EncodeBilevelPng(0, 2, Bytes()).status().code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("QR encoding refuses empty and oversized text", "[qr_image]") {
