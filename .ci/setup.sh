@@ -24,6 +24,8 @@ packages=(
   zbar-tools        # zbarimg decodes the QR images we render
   chromium          # headless browser tests of the verification page
   wrk               # HTTP load for the verifier benchmark
+  clang             # libFuzzer targets in fuzz/ (clang++ -fsanitize=fuzzer)
+  libclang-rt-14-dev  # ... whose fuzzer/ASan runtimes clang only recommends
 )
 
 missing=()

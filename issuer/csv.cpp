@@ -17,6 +17,7 @@
 // A line break inside a quoted field is kept as it is in the value.
 #include "certledger/csv.h"
 
+#include <cstddef>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -79,14 +80,20 @@ class Reader {
     for (;;) {
       const std::size_t column = record.fields.size() + 1;
       const std::size_t field_line = line_;
+      const std::size_t field_errors = doc_.errors.size();
       std::string field;
       bool ok = pos_ < text_.size() && text_[pos_] == '"' ? ReadQuoted(column, &field)
                                                          : ReadPlain(column, &field);
       if (auto bad = FirstInvalidByte(field)) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02X", *bad);
-        Error(field_line, column,
-              std::string("invalid UTF-8 (byte ") + hex + "); save the file as UTF-8, not GBK");
+        // Before the field's other errors: a quoted field may span lines,
+        // and "text after a closing quote" is on its last one.
+        doc_.errors.insert(
+            doc_.errors.begin() + static_cast<std::ptrdiff_t>(field_errors),
+            CsvError{field_line, column,
+                     std::string("invalid UTF-8 (byte ") + hex +
+                         "); save the file as UTF-8, not GBK"});
       }
       record.fields.push_back(std::move(field));
       if (!ok) {
