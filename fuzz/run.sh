@@ -43,6 +43,9 @@ for name in "${targets[@]}"; do
   mkdir -p "$corpus" "$crashes" "$(dirname "$log")"
   seeds=()
   [[ -d "fuzz/corpus/$name" ]] && seeds=("fuzz/corpus/$name")
+  # Private keys stay in keys.example/ only: key_file reads its signer-key
+  # seeds from there.
+  [[ "$name" == key_file ]] && seeds+=("keys.example")
   echo "== fuzz_$name: $seconds s"
   status=0
   "$program" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
