@@ -23,7 +23,7 @@
 #include "certledger/qr_image.h"
 #include "certledger/qr_payload.h"
 #include "certledger/revoke.h"
-#include "file_util.h"
+#include "certledger/file_util.h"
 
 namespace certledger {
 namespace {
@@ -146,18 +146,18 @@ Status WriteCertificateFiles(const StoredCertificate& certificate, const std::st
   CL_ASSIGN_OR_RETURN(QrSymbol symbol, EncodeQr(url, QrErrorCorrection::kM));
   CL_ASSIGN_OR_RETURN(Bytes png, RenderQrPng(symbol));
   const std::string base = out_dir + "/" + certificate.number;
-  CL_RETURN_IF_ERROR(internal::WriteFileAtomically(base + ".qr.txt", AsBytes(url + "\n"), 0600));
-  CL_RETURN_IF_ERROR(internal::WriteFileAtomically(base + ".qr.png", png, 0600));
+  CL_RETURN_IF_ERROR(WriteFileAtomically(base + ".qr.txt", AsBytes(url + "\n"), 0600));
+  CL_RETURN_IF_ERROR(WriteFileAtomically(base + ".qr.png", png, 0600));
   CL_RETURN_IF_ERROR(
-      internal::WriteFileAtomically(base + ".qr.svg", AsBytes(RenderQrSvg(symbol)), 0600));
+      WriteFileAtomically(base + ".qr.svg", AsBytes(RenderQrSvg(symbol)), 0600));
   if (!files.printable) return Status::OK();
   CL_ASSIGN_OR_RETURN(PrintableCertificate page,
                       MakePrintableCertificate(certificate, files.body, base_url, url,
                                                files.id_printing));
   CL_ASSIGN_OR_RETURN(Bytes pdf, RenderCertificatePdf(page));
   CL_ASSIGN_OR_RETURN(Bytes preview, RenderCertificatePng(page, kPreviewDpi));
-  CL_RETURN_IF_ERROR(internal::WriteFileAtomically(base + ".pdf", pdf, 0600));
-  return internal::WriteFileAtomically(base + ".png", preview, 0600);
+  CL_RETURN_IF_ERROR(WriteFileAtomically(base + ".pdf", pdf, 0600));
+  return WriteFileAtomically(base + ".png", preview, 0600);
 }
 
 Result<BatchReport> IssueBatch(const BatchPlan& plan, const IssuerProfile& profile,
@@ -170,7 +170,7 @@ Result<BatchReport> IssueBatch(const BatchPlan& plan, const IssuerProfile& profi
   if (options.body.empty() || options.out_dir.empty() || options.base_url.empty()) {
     return Status::InvalidArgument("issue: body, output directory and base URL are required");
   }
-  CL_RETURN_IF_ERROR(internal::MakeDirectory(options.out_dir, 0700));
+  CL_RETURN_IF_ERROR(MakeDirectory(options.out_dir, 0700));
   const std::size_t n = plan.rows.size();
 
   // 1. Numbers for the new rows without one.

@@ -53,7 +53,7 @@
 #include <set>
 
 #include "certledger/cbor.h"
-#include "file_util.h"
+#include "certledger/file_util.h"
 
 namespace certledger {
 namespace {
@@ -114,7 +114,7 @@ IssuerStore::~IssuerStore() {
 }
 
 Result<std::unique_ptr<IssuerStore>> IssuerStore::Open(const std::string& dir) {
-  CL_RETURN_IF_ERROR(internal::MakeDirectory(dir, 0700));
+  CL_RETURN_IF_ERROR(MakeDirectory(dir, 0700));
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     return Status::IOError("cannot stat " + dir + ": " + std::strerror(errno));
@@ -144,17 +144,17 @@ Result<std::unique_ptr<IssuerStore>> IssuerStore::Open(const std::string& dir) {
 
 Status IssuerStore::Load() {
   const std::string format_path = dir_ + "/FORMAT";
-  auto format = internal::ReadWholeFile(format_path, 4096);
+  auto format = ReadWholeFile(format_path, 4096);
   if (format.status().Is(StatusCode::kNotFound)) {
-    CL_RETURN_IF_ERROR(internal::WriteFileDurably(format_path, AsBytes(kFormatLine), 0600));
+    CL_RETURN_IF_ERROR(WriteFileDurably(format_path, AsBytes(kFormatLine), 0600));
   } else if (!format.ok()) {
     return format.status();
   } else if (*format != kFormatLine) {
     return Status::Corruption(format_path + " names an unknown store format");
   }
   const std::string entries = dir_ + "/entries";
-  CL_RETURN_IF_ERROR(internal::MakeDirectory(entries, 0700));
-  CL_RETURN_IF_ERROR(internal::SyncDirectory(dir_));
+  CL_RETURN_IF_ERROR(MakeDirectory(entries, 0700));
+  CL_RETURN_IF_ERROR(SyncDirectory(dir_));
 
   std::error_code ec;
   std::vector<std::pair<std::uint64_t, std::string>> chunks;
@@ -177,7 +177,7 @@ Status IssuerStore::Load() {
 }
 
 Status IssuerStore::LoadChunk(const std::string& path) {
-  CL_ASSIGN_OR_RETURN(std::string bytes, internal::ReadWholeFile(path));
+  CL_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
   cbor::Limits limits;
   limits.max_input_bytes = bytes.size();
   limits.max_items = 1 << 20;
@@ -243,7 +243,7 @@ void IssuerStore::Index(StoredCertificate certificate) {
 
 Status IssuerStore::LoadSerials() {
   const std::string path = dir_ + "/serials";
-  auto text = internal::ReadWholeFile(path);
+  auto text = ReadWholeFile(path);
   if (text.status().Is(StatusCode::kNotFound)) return Status::OK();
   if (!text.ok()) return text.status();
   std::size_t pos = 0;
@@ -272,7 +272,7 @@ Status IssuerStore::WriteSerials(
   for (const auto& [sequence, next] : serials) {
     text += sequence + " " + std::to_string(next) + "\n";
   }
-  return internal::WriteFileDurably(dir_ + "/serials", AsBytes(text), 0600);
+  return WriteFileDurably(dir_ + "/serials", AsBytes(text), 0600);
 }
 
 Result<std::uint64_t> IssuerStore::ReserveSerials(std::string_view sequence, std::uint64_t count,
@@ -349,7 +349,7 @@ Status IssuerStore::Append(std::vector<StoredCertificate> certificates,
   cbor::Value chunk = cbor::Value::MakeArray(
       {cbor::Value::Uint(kChunkVersion), cbor::Value::MakeArray(std::move(entries))});
   const std::string path = dir_ + "/entries/" + ChunkName(next_chunk_);
-  CL_RETURN_IF_ERROR(internal::WriteFileDurably(path, cbor::Encode(chunk), 0600));
+  CL_RETURN_IF_ERROR(WriteFileDurably(path, cbor::Encode(chunk), 0600));
   ++next_chunk_;
   for (StoredCertificate& c : certificates) Index(std::move(c));
   for (StoredRevocation& r : revocations) revocations_[r.number].push_back(std::move(r));

@@ -21,16 +21,12 @@
 //   checkpoint
 #include "certledger/cosignature.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 
 #include "certledger/bytes.h"
 #include "certledger/ed25519.h"
+#include "certledger/file_util.h"
 #include "certledger/sha256.h"
 
 namespace certledger {
@@ -81,29 +77,6 @@ bool IsTrustedLine(const NoteSignature& sig, const NamedPublicKey& witness) {
   return sig.name == witness.name && sig.key_id == CosignatureKeyId(witness.name, witness.key);
 }
 
-Status Errno(const std::string& what, const std::string& path) {
-  return Status::IOError(what + " " + path + ": " + std::strerror(errno));
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  bool Close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 std::uint32_t CosignatureKeyId(std::string_view name, const PublicKey& key) {
@@ -144,21 +117,12 @@ Result<NamedPublicKey> ParseWitnessVerifierKey(std::string_view text) {
 }
 
 Result<NamedPublicKey> ReadWitnessKeyFile(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    if (errno == ENOENT) return Status::NotFound("no such witness key file: " + path);
-    return Errno("cannot open", path);
+  Result<std::string> read = ReadWholeFile(path, 4096);
+  if (read.status().Is(StatusCode::kNotFound)) {
+    return Status::NotFound("no such witness key file: " + path);
   }
-  std::string text;
-  char buf[1024];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("cannot read", path);
-    if (n == 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > 4096) break;
-  }
+  CL_RETURN_IF_ERROR(read.status());
+  std::string text = std::move(*read);
   if (text.empty() || text.back() != '\n' || text.find('\n') != text.size() - 1) {
     return Status::InvalidArgument("witness key file " + path + " is not one key line");
   }
@@ -274,70 +238,18 @@ Result<std::string> AddCosignatures(std::string_view signed_note, std::string_vi
   return FormatNote(note);
 }
 
-Status WriteFileDurably(const std::string& path, std::string_view data) {
-  static std::atomic<unsigned> counter{0};
-  const std::string tmp =
-      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
-  {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (fd.get() < 0) return Errno("cannot create", tmp);
-    std::size_t done = 0;
-    Status status;
-    while (done < data.size()) {
-      const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        status = Errno("cannot write", tmp);
-        break;
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    if (status.ok() && ::fsync(fd.get()) != 0) status = Errno("cannot sync", tmp);
-    if (status.ok() && !fd.Close()) status = Errno("cannot close", tmp);
-    if (!status.ok()) {
-      ::unlink(tmp.c_str());
-      return status;
-    }
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Errno("cannot rename into", path);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  const std::size_t slash = path.rfind('/');
-  const std::string dir =
-      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0) return Errno("cannot open directory", dir);
-  if (::fsync(dfd.get()) != 0) return Errno("cannot sync directory", dir);
-  return Status::OK();
-}
-
 Status WriteCosignedCheckpoint(const std::string& ledger_dir, std::string_view signed_note) {
-  return WriteFileDurably(ledger_dir + "/" + std::string(kCosignedCheckpointFile), signed_note);
+  return WriteFileDurably(ledger_dir + "/" + std::string(kCosignedCheckpointFile),
+                          AsBytes(signed_note), 0644);
 }
 
 Result<std::string> ReadCosignedCheckpoint(const std::string& ledger_dir) {
   const std::string path = ledger_dir + "/" + std::string(kCosignedCheckpointFile);
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    if (errno == ENOENT) return Status::NotFound("no cosigned checkpoint: " + path);
-    return Errno("cannot open", path);
+  Result<std::string> text = ReadWholeFile(path, kMaxNoteSize);
+  if (text.status().Is(StatusCode::kNotFound)) {
+    return Status::NotFound("no cosigned checkpoint: " + path);
   }
-  std::string out;
-  char buf[1 << 14];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("cannot read", path);
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > kMaxNoteSize) {
-      return Status::ResourceExhausted(path + " is larger than " + std::to_string(kMaxNoteSize) +
-                                       " bytes");
-    }
-  }
-  return out;
+  return text;
 }
 
 Result<CosignedCheckpoint> LoadCosignedCheckpoint(const std::string& ledger_dir,

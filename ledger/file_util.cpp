@@ -1,4 +1,4 @@
-#include "file_util.h"
+#include "certledger/file_util.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-namespace certledger::internal {
+namespace certledger {
 namespace {
 
 Status Errno(const std::string& what, const std::string& path) {
@@ -131,4 +131,4 @@ Status MakeDirectory(const std::string& dir, mode_t mode) {
   return Status::OK();
 }
 
-}  // namespace certledger::internal
+}  // namespace certledger

@@ -1,6 +1,6 @@
 // The log mirror's files (certledger/mirror.h, mirror_internal.h).
 //
-// <dir>/mirror-state, replaced atomically (cosignature.h WriteFileDurably):
+// <dir>/mirror-state, replaced atomically (file_util.h WriteFileDurably):
 //
 //   state      = "certledger-mirror 1\n"
 //                "size " decimal "\n"              ; the trusted tree size
@@ -32,6 +32,7 @@
 
 #include "certledger/bytes.h"
 #include "certledger/cosignature.h"
+#include "certledger/file_util.h"
 #include "certledger/note.h"
 #include "mirror_internal.h"
 
@@ -150,7 +151,7 @@ Result<State> LoadState(const std::string& dir, const NamedPublicKey& log_key) {
 }
 
 Status SaveState(const std::string& dir, const State& state) {
-  return WriteFileDurably(dir + "/" + std::string(kStateFile), FormatState(state));
+  return WriteFileDurably(dir + "/" + std::string(kStateFile), AsBytes(FormatState(state)), 0644);
 }
 
 Result<EntriesWriter> EntriesWriter::Open(const std::string& dir, std::uint64_t trusted_bytes) {

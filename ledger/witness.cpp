@@ -32,6 +32,7 @@
 #include "certledger/bytes.h"
 #include "certledger/checkpoint.h"
 #include "certledger/cosignature.h"
+#include "certledger/file_util.h"
 #include "certledger/merkle.h"
 #include "certledger/note.h"
 
@@ -171,7 +172,7 @@ std::optional<WitnessedTree> Witness::Latest(std::string_view origin) const {
 }
 
 Status Witness::Persist(const std::map<std::string, WitnessedTree, std::less<>>& state) {
-  return WriteFileDurably(StatePath(options_), FormatState(state));
+  return WriteFileDurably(StatePath(options_), AsBytes(FormatState(state)), 0644);
 }
 
 WitnessAnswer Witness::AddCheckpoint(std::string_view request_body) {

@@ -150,10 +150,6 @@ inline constexpr std::string_view kCosignedCheckpointFile = "cosigned-checkpoint
     const std::string& ledger_dir, const LedgerSnapshot& snapshot, const NamedPublicKey& log_key,
     std::span<const NamedPublicKey> witnesses, std::size_t min_cosignatures);
 
-// Writes `data` to `path` atomically and durably (mode 0644): temporary
-// file in the same directory, fsync, rename, fsync of the directory.
-// IOError naming the path; the old file stays whole on any failure.
-[[nodiscard]] Status WriteFileDurably(const std::string& path, std::string_view data);
 
 }  // namespace certledger
 

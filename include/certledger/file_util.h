@@ -1,9 +1,10 @@
-// File helpers of the issuer library: durable writes and whole-file reads,
-// with errors as Status naming the path. Internal to issuer/.
+// File helpers: durable and atomic writes, whole-file reads, directories,
+// with errors as Status naming the path. Used by the issuer's store and
+// output files, the witness state, the cosigned checkpoint and the mirror.
 //
 // Thread safety: the functions may run concurrently on different paths.
-#ifndef CERTLEDGER_ISSUER_FILE_UTIL_H_
-#define CERTLEDGER_ISSUER_FILE_UTIL_H_
+#ifndef CERTLEDGER_FILE_UTIL_H_
+#define CERTLEDGER_FILE_UTIL_H_
 
 #include <sys/types.h>
 
@@ -12,7 +13,7 @@
 #include "certledger/bytes.h"
 #include "certledger/status.h"
 
-namespace certledger::internal {
+namespace certledger {
 
 // Writes `data` to `path` through a temporary file in the same directory:
 // write, fsync, rename over `path`, fsync the directory. When it returns OK
@@ -38,6 +39,6 @@ namespace certledger::internal {
 // IOError naming it.
 [[nodiscard]] Status MakeDirectory(const std::string& dir, mode_t mode);
 
-}  // namespace certledger::internal
+}  // namespace certledger
 
-#endif  // CERTLEDGER_ISSUER_FILE_UTIL_H_
+#endif  // CERTLEDGER_FILE_UTIL_H_
