@@ -461,7 +461,7 @@ Status LoadAccreditations(const LedgerSnapshot& snapshot, Validator& validator) 
 Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options, NamedSecretKey log_key) {
   if (!options.now_ms) options.now_ms = SystemNowMs;
   if (options.max_batch == 0) return Status::InvalidArgument("ledger: max_batch must be positive");
-  CL_ASSIGN_OR_RETURN(LedgerStore store, LedgerStore::Open(options.path));
+  CL_ASSIGN_OR_RETURN(LedgerStore store, LedgerStore::Open(options.path, options.store));
   auto impl = std::make_unique<Impl>(std::move(options), std::move(log_key), std::move(store));
   CL_ASSIGN_OR_RETURN(LedgerSnapshot snapshot, impl->store.Snapshot());
   CL_RETURN_IF_ERROR(LoadAccreditations(snapshot, impl->validator));

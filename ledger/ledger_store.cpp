@@ -39,6 +39,8 @@ struct LedgerStore::Impl {
   // after a successful write, so a failed commit leaves it as it was.
   CompactRange range;
   store::TileEdge edge;
+  // A write failed: RocksDB refuses writes until Resume() succeeds.
+  bool write_failed = false;
 };
 
 namespace {
@@ -73,6 +75,18 @@ Status AppendIndexKeys(const NewEntry& entry, const Hash256& leaf_hash, std::siz
         store::AccreditationKey(entry.accreditation->body_id, entry.accreditation->time, index));
   }
   return Status::OK();
+}
+
+// A failed write or recovery, for the submitters of the batch: reason
+// "storage_full" (ResourceExhausted) when the disk is full, "storage_error"
+// (IOError) otherwise, e.g. a read-only file system. OK for OK.
+Status StorageError(const rocksdb::Status& status, std::string_view doing) {
+  if (status.ok()) return Status::OK();
+  const std::string message = "the ledger store cannot write (" + std::string(doing) +
+                              "): rocksdb: " + status.ToString() +
+                              "; the batch was not acknowledged, submit it again later";
+  if (status.IsNoSpace()) return Status::ResourceExhausted(message).WithReason("storage_full");
+  return Status::IOError(message).WithReason("storage_error");
 }
 
 Status Exists(std::string_view key) {
@@ -210,9 +224,9 @@ LedgerStore::~LedgerStore() = default;
 
 bool LedgerStore::read_only() const { return impl_->db->secondary; }
 
-Result<LedgerStore> LedgerStore::Open(const std::string& path) {
+Result<LedgerStore> LedgerStore::Open(const std::string& path, const StoreOptions& options) {
   auto impl = std::make_unique<Impl>();
-  CL_ASSIGN_OR_RETURN(impl->db, store::OpenPrimary(path));
+  CL_ASSIGN_OR_RETURN(impl->db, store::OpenPrimary(path, options.env));
   const Db& db = *impl->db;
   CL_RETURN_IF_ERROR(CheckFormat(db, /*create=*/true));
 
@@ -342,10 +356,28 @@ Result<CommittedTree> LedgerStore::Commit(const CommitBatch& batch, const Checkp
   wb.Put(ToSlice(store::StateKey()), ToSlice(store::EncodeState(range.size(), root)));
   wb.Put(ToSlice(store::CheckpointKey()), ToSlice(checkpoint));
 
-  // 5. One synced write; then the new edge becomes the writer's.
+  // 5. One synced write; then the new edge becomes the writer's. After a
+  // failed write RocksDB stops writing (a "background error") until
+  // Resume(), which flushes the memtables to new table files and starts a
+  // new write-ahead log, so the failed batch is not replayed later. Resume()
+  // fails for as long as the disk is still full or read-only.
+  if (impl_->write_failed) {
+    const rocksdb::Status resumed = db.db->Resume();
+    if (!resumed.ok() && resumed.severity() >= rocksdb::Status::kFatalError) {
+      return StorageError(resumed,
+                          "RocksDB stopped writing after this error; restart the ledger once the "
+                          "file system is writable");
+    }
+    CL_RETURN_IF_ERROR(StorageError(resumed, "recovering from a failed write"));
+    impl_->write_failed = false;
+  }
   rocksdb::WriteOptions options;
   options.sync = true;
-  CL_RETURN_IF_ERROR(FromRocks(db.db->Write(options, &wb), "committing to the ledger store"));
+  if (Status written = StorageError(db.db->Write(options, &wb), "committing to the ledger store");
+      !written.ok()) {
+    impl_->write_failed = true;
+    return written;
+  }
   impl_->range = std::move(range);
   impl_->edge = std::move(edge);
   return CommittedTree{first, impl_->range.size(), root};

@@ -1,13 +1,36 @@
 #include "store_db.h"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <utility>
 
 namespace certledger::store {
 namespace {
+
+// RocksDB's own diagnostics: warnings and worse, to standard error, never to
+// a LOG file in the ledger directory. RocksDB 7.8's file logger aborts the
+// process on the line after a failed write (writable_file_writer.h,
+// AssertFalseAndGetStatusForPrevError, in Debian's build with assertions),
+// so a full disk would turn a refused batch into a crash.
+class StderrLogger : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel() || level == rocksdb::InfoLogLevel::HEADER_LEVEL) return;
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    std::fprintf(stderr, "certledger: rocksdb: %s\n", line);
+  }
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::WARN_LEVEL, format, ap);
+  }
+};
 
 rocksdb::Options BaseOptions() {
   rocksdb::Options options;
@@ -20,8 +43,21 @@ rocksdb::Options BaseOptions() {
   options.memtable_prefix_bloom_size_ratio = 0.1;
   options.memtable_whole_key_filtering = true;
   options.paranoid_checks = true;
+  options.info_log = std::make_shared<StderrLogger>();
   return options;
 }
+
+// The writer recovers from a failed write itself (LedgerStore::Commit calls
+// DB::Resume() before its next write), at once when space returns, rather
+// than in RocksDB's background retry every 5 s, which also makes a manual
+// Resume() answer "busy" meanwhile.
+class ManualRecovery : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,
+                            rocksdb::Status /*bg_error*/, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
 
 }  // namespace
 
@@ -35,9 +71,11 @@ Status FromRocks(const rocksdb::Status& status, std::string_view context) {
   return Status::IOError(std::move(msg));
 }
 
-Result<std::shared_ptr<Db>> OpenPrimary(const std::string& path) {
+Result<std::shared_ptr<Db>> OpenPrimary(const std::string& path, rocksdb::Env* env) {
   rocksdb::Options options = BaseOptions();
+  if (env != nullptr) options.env = env;
   options.create_if_missing = true;
+  options.listeners.push_back(std::make_shared<ManualRecovery>());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, &raw);
   auto db = std::make_shared<Db>();

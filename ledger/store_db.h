@@ -34,7 +34,8 @@ struct Db {
 Status FromRocks(const rocksdb::Status& status, std::string_view context);
 
 // Opens the primary (creating the directory) or a secondary instance.
-Result<std::shared_ptr<Db>> OpenPrimary(const std::string& path);
+// `env`: nullptr for RocksDB's default Env.
+Result<std::shared_ptr<Db>> OpenPrimary(const std::string& path, rocksdb::Env* env);
 Result<std::shared_ptr<Db>> OpenSecondaryDb(const std::string& path,
                                             const std::string& secondary_path);
 

@@ -22,7 +22,12 @@ int HttpStatusOf(const Status& status) {
   if (reason == "unsupported_media_type") return 415;
   if (reason == "method_not_allowed" || reason == "read_only") return 405;
   if (reason == "timeout") return 408;
-  if (reason == "too_many_connections" || reason == "stale") return 503;
+  // The ledger's disk is full or failed: nothing was acknowledged, submit
+  // again later (Retry-After).
+  if (reason == "too_many_connections" || reason == "stale" || reason == "storage_full" ||
+      reason == "storage_error") {
+    return 503;
+  }
   switch (status.code()) {
     case StatusCode::kOk: break;
     case StatusCode::kInvalidArgument: return 400;
@@ -69,6 +74,7 @@ HttpResponse ErrorResponse(const Status& status) {
   w.EndObject();
   response.body = std::move(w).Take() + "\n";
   response.headers.emplace_back("Cache-Control", "no-store");
+  if (response.status == 503) response.headers.emplace_back("Retry-After", "5");
   return response;
 }
 

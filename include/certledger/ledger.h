@@ -39,6 +39,8 @@ struct LedgerOptions {
   std::size_t max_batch = 4096;
   // The sequencer's clock, milliseconds since the epoch (tests inject one).
   std::function<std::uint64_t()> now_ms;
+  // How the store is opened (tests inject disk faults here).
+  StoreOptions store;
 };
 
 struct AppendResult {
@@ -65,7 +67,9 @@ class Ledger {
   // Appends one signed record and waits until it is durable and covered by
   // a signed checkpoint. OK with the index (also for a record logged before:
   // duplicate = true); a refusal from the Validator (see validation.h);
-  // errors of LedgerStore::Commit (then nothing of that batch was written).
+  // errors of LedgerStore::Commit (then nothing of that batch was
+  // acknowledged; a full or read-only disk has reason "storage_full" or
+  // "storage_error", and a later batch succeeds once the disk is writable).
   [[nodiscard]] Result<AppendResult> Submit(Bytes record);
 
   // Many records from one caller: prepared on `threads` threads, appended

@@ -45,7 +45,19 @@
 #include "certledger/status.h"
 #include "certledger/tile_path.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace certledger {
+
+// How the writer opens its store.
+struct StoreOptions {
+  // The RocksDB Env under the store; nullptr: the real file system. Tests
+  // pass one that injects write errors (tests/ledger/disk_fault_test.cpp).
+  // It must outlive the store and every snapshot of it.
+  rocksdb::Env* env = nullptr;
+};
 
 // The largest leaf: the entry bundle's length prefix is 16 bits.
 inline constexpr std::size_t kMaxLeafBytes = 65535;
@@ -183,7 +195,8 @@ class LedgerStore {
   // cannot open it (e.g. another process holds it); NotFound if the parent
   // directory is missing; Corruption if the stored state is inconsistent
   // or of an unknown format, or the directory holds another database.
-  [[nodiscard]] static Result<LedgerStore> Open(const std::string& path);
+  [[nodiscard]] static Result<LedgerStore> Open(const std::string& path,
+                                                const StoreOptions& options = {});
 
   // Opens the store at `path`, written by another process, as a read-only
   // RocksDB secondary instance keeping its own files in `secondary_path`.
@@ -213,7 +226,18 @@ class LedgerStore {
   //   ResourceExhausted a leaf over kMaxLeafBytes (reason "leaf_too_large");
   //   AlreadyExists     an index key that exists, or occurs twice in the
   //                     batch (reason "index_exists"; the message names it);
-  //   the signer's error unchanged; IOError from RocksDB.
+  //   the signer's error unchanged;
+  //   ResourceExhausted the disk is full (reason "storage_full");
+  //   IOError           any other write error, e.g. a read-only file system
+  //                     (reason "storage_error").
+  // After a failed write, RocksDB refuses writes; the next Commit() first
+  // tries to resume (RocksDB's DB::Resume()), and fails with the same
+  // reasons while the disk is still full. RocksDB resumes after a full disk
+  // but not after other errors of the write-ahead log (e.g. a read-only
+  // file system): then every later Commit() fails, saying so, until the
+  // store is reopened. A batch whose write
+  // failed was not acknowledged; if the device kept its bytes it may still
+  // be found whole after a crash, never in part.
   [[nodiscard]] Result<CommittedTree> Commit(const CommitBatch& batch,
                                              const CheckpointSigner& sign);
 

@@ -51,17 +51,9 @@ Fixture MakeFixture(const std::string &keys) {
   REQUIRE(body.ok());
   const auto now = static_cast<std::uint64_t>(std::time(nullptr));
   Fixture f;
-  Accreditation a;
-  a.body = body->name;
-  a.name_zh = "上海电气集团股份有限公司";
-  a.name_en = "Shanghai Electric Group Co., Ltd.";
-  a.keys.push_back(AccreditedKey{body->key.public_key(), now - 86400, std::nullopt, std::nullopt});
-  a.scope.occupations = {"6-18-01-01"};
-  a.scope.levels = {Level::kSkill1};
-  a.from = now - 86400;
-  a.until = now + 365 * 86400;
-  auto signed_a =
-      SignRecord(a, cwt::Claims{regulator->name, now - 60, std::nullopt, {}}, regulator->key);
+  auto signed_a = SignRecord(ExampleBodyAccreditation(body->key.public_key(), now),
+                             cwt::Claims{regulator->name, now - 60, std::nullopt, {}},
+                             regulator->key);
   REQUIRE(signed_a.ok());
   f.accreditation = signed_a->bytes;
 

@@ -14,6 +14,7 @@
 #include "certledger/record.h"
 #include "cli/cli_test_util.h"
 #include "cli/serve_process.h"
+#include "ledger/test_world.h"
 
 namespace certledger::test {
 namespace {
@@ -48,16 +49,8 @@ TEST_CASE("serve: a writer and a read-only follower, stopped by SIGTERM", "[serv
   auto electric = ReadPublicKeyFile(keys + "/shanghai-electric.pub");
   REQUIRE(electric.ok());
   const auto now = static_cast<std::uint64_t>(std::time(nullptr));
-  Accreditation a;
-  a.body = "shanghai-electric";
-  a.name_zh = "上海电气集团股份有限公司";
-  a.name_en = "Shanghai Electric Group Co., Ltd.";
-  a.keys.push_back(AccreditedKey{electric->key, now - 86400, std::nullopt, std::nullopt});
-  a.scope.occupations = {"6-18-01-01"};
-  a.scope.levels = {Level::kSkill1};
-  a.from = now - 86400;
-  a.until = now + 365 * 86400;
-  auto record = SignRecord(a, cwt::Claims{regulator->name, now - 60, std::nullopt, {}},
+  auto record = SignRecord(ExampleBodyAccreditation(electric->key, now),
+                           cwt::Claims{regulator->name, now - 60, std::nullopt, {}},
                            regulator->key);
   REQUIRE(record.ok());
   const std::string bytes = ToString(record->bytes);

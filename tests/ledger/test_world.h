@@ -126,6 +126,22 @@ struct World {
   }
 };
 
+// The accreditation of keys.example's shanghai-electric, for tests against a
+// running server: `key` valid from a day before `now`, skill level 1 (三级)
+// in occupation 6-18-01-01 (World::SkillCertificate's), for a year.
+inline Accreditation ExampleBodyAccreditation(const PublicKey& key, std::uint64_t now) {
+  Accreditation a;
+  a.body = "shanghai-electric";
+  a.name_zh = "上海电气集团股份有限公司";
+  a.name_en = "Shanghai Electric Group Co., Ltd.";
+  a.keys.push_back(AccreditedKey{key, now - 86400, std::nullopt, std::nullopt});
+  a.scope.occupations = {"6-18-01-01"};
+  a.scope.levels = {Level::kSkill1};
+  a.from = now - 86400;
+  a.until = now + 365 * 86400;
+  return a;
+}
+
 }  // namespace certledger::test
 
 #endif  // CERTLEDGER_TESTS_LEDGER_TEST_WORLD_H_
