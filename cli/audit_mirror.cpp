@@ -5,6 +5,8 @@
 #include "cli/audit_report.h"
 
 #include <charconv>
+#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -123,7 +125,9 @@ void PrintText(const std::string& url, const MirrorReport& r,
       static_cast<unsigned long long>(a.accreditations),
       static_cast<unsigned long long>(a.certificates),
       static_cast<unsigned long long>(a.revocations));
-  std::printf("findings: %llu\n", static_cast<unsigned long long>(a.finding_count));
+  std::printf("findings: %llu (regulator findings: %llu)\n",
+              static_cast<unsigned long long>(a.finding_count),
+              static_cast<unsigned long long>(a.regulator_finding_count));
   for (const AuditFinding& f : a.findings) PrintFinding(f);
   if (a.finding_count > a.findings.size()) {
     std::printf("  ... and %llu more not listed\n",
@@ -173,6 +177,7 @@ void PrintJson(const std::string& url, const MirrorReport& r,
   w.Key("findings").BeginArray();
   for (const AuditFinding& f : a.findings) WriteAuditFindingJson(f, w);
   w.EndArray();
+  WriteAuditStatisticsJson(a, w);
   w.Key("compared").BeginArray();
   for (const Comparison& c : comparisons) {
     w.BeginObject();
@@ -226,9 +231,11 @@ int RunRemoteAudit(const Args& args, const LogRules& rules, const NamedPublicKey
   options.progress = [&progress](const MirrorProgress& p) {
     progress->Update(p.stage, static_cast<std::size_t>(p.done), static_cast<std::size_t>(p.total));
   };
+  const auto start = std::chrono::steady_clock::now();
   Result<MirrorReport> report = MirrorAndAudit(state_dir, source->Fetch(), options);
   progress.reset();
   if (!report.ok()) return Fail("audit", report.status());
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
 
   std::vector<Comparison> comparisons;
   if (auto other_url = args.get("compare")) {
@@ -261,6 +268,18 @@ int RunRemoteAudit(const Args& args, const LogRules& rules, const NamedPublicKey
   }
   Result<std::string> trusted = TrustedCheckpoint(state_dir, log_key);
   if (!trusted.ok()) return Fail("audit", trusted.status());
+  if (const auto html = args.get("html")) {
+    // The page shows the mirrored log's statistics and findings; those of
+    // the comparisons go in too.
+    AuditReport shown = report->audit;
+    for (const Comparison& c : comparisons) {
+      shown.findings.insert(shown.findings.end(), c.findings.begin(), c.findings.end());
+      shown.finding_count += c.findings.size();
+    }
+    const std::string page = AuditReportHtml(
+        shown, AuditReportSource{url, ChinaTimeText(std::time(nullptr)), elapsed.count()});
+    if (Status s = WriteFileAtomic(*html, AsBytes(page)); !s.ok()) return Fail("audit", s);
+  }
   if (args.flag("json")) {
     PrintJson(url, *report, comparisons, *trusted, consistent, total);
   } else {
@@ -278,9 +297,7 @@ std::optional<int> DispatchRemoteAudit(const Args& args) {
     if (!remote && args.get(name)) return Usage(std::string("--") + name + " needs --url");
   }
   if (!remote) return std::nullopt;
-  for (const char* name : {"data", "html"}) {
-    if (args.get(name)) return Usage(std::string("--") + name + " cannot be used with --url");
-  }
+  if (args.get("data")) return Usage("--data cannot be used with --url");
   auto regulator_path = args.require("regulator-key");
   if (!regulator_path.ok()) return Usage(regulator_path.status().message());
   auto log_text = args.require("log-key");

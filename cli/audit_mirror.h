@@ -36,8 +36,8 @@ Result<NamedPublicKey> ReadLogVerifierKey(std::string_view text);
 // directory when absent), compares with --compare URL2 and --checkpoint
 // FILE, prints the report (JSON with --json). kExitOk clean, kExitFailed
 // record findings only, kExitLogInconsistent for any finding that makes
-// the log inconsistent or corrupt (mirror.h) and for a bad command line
-// (kExitUsage), or the code of the error that stopped the run
+// the log inconsistent or corrupt (mirror.h), kExitUsage for a bad
+// command line, or the code of the error that stopped the run
 // (ExitCodeFor).
 std::optional<int> DispatchRemoteAudit(const Args& args);
 

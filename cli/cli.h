@@ -17,7 +17,7 @@ namespace certledger::cli {
 // Exit codes, in one place. Statuses map onto them in ExitCodeFor().
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;     // a verification failed, an audit found something
-inline constexpr int kExitUsage = 2;      // bad command line
+inline constexpr int kExitUsage = 64;     // bad command line (EX_USAGE of sysexits.h)
 inline constexpr int kExitInput = 3;      // bad input file or data
 inline constexpr int kExitIO = 4;         // I/O or storage failure
 inline constexpr int kExitCorrupt = 5;    // stored data is corrupt

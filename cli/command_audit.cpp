@@ -154,11 +154,11 @@ int RunAudit(const std::vector<std::string>& argv) {
       "\n"
       "With --url URL instead of --data, audits a remote log through its C2SP tiles\n"
       "API, keeping a mirror in --state. Exit codes then: 0 clean; 1 records break\n"
-      "the rules; 2 the log is inconsistent or corrupt (or a bad command line).\n"
+      "the rules or a regulator finding; 2 the log is inconsistent or corrupt.\n"
       "\n"
       "Exit codes: 0 the audit found nothing; 1 it found something (the log is\n"
       "inconsistent or was changed at rest, or a regulator finding: see the\n"
-      "findings); 2 bad command line;\n"
+      "findings); 64 bad command line;\n"
       "3 a key file is missing or malformed, or --data holds no ledger; 4 I/O or\n"
       "storage failure; 5 the database is too damaged for RocksDB to open.",
       {{"data", "DIR", "the ledger's RocksDB directory"},

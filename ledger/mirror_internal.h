@@ -21,6 +21,7 @@
 #include "certledger/checkpoint.h"
 #include "certledger/merkle.h"
 #include "certledger/mirror.h"
+#include "audit_internal.h"
 
 namespace certledger::mirror {
 
@@ -102,20 +103,14 @@ class EntriesReader {
                                               std::uint64_t size);
 
 // Collects findings into a report: keeps the first `cap`, counts all.
-class FindingSink {
- public:
-  FindingSink(AuditReport* report, std::size_t cap) : report_(report), cap_(cap) {}
-  void Add(std::string code, std::string subject, std::optional<std::uint64_t> index,
-           std::string message, std::string reason = "");
-
- private:
-  AuditReport* report_;
-  std::size_t cap_;
-};
+// Findings go into the report as the local audit's do (first max_findings
+// kept, all counted, regulator findings counted as such).
+using FindingSink = audit::Findings;
 
 // Replays the trusted entries (mirror.h step 6) into `report` and
-// `findings`: counts, record_invalid and time_regression findings,
-// tree_size, root. Corruption if the entries do not give the trusted root;
+// `findings`: counts, record_invalid and time_regression findings, the
+// regulator findings and statistics of the accepted records
+// (audit_findings.h), tree_size, root. Corruption if the entries do not give the trusted root;
 // the reader's errors.
 [[nodiscard]] Status Replay(const std::string& dir, const State& state,
                             const MirrorOptions& options, AuditReport* report,

@@ -45,10 +45,13 @@ class Certificates final : public CertificateLookup {
   bool Issue(const std::string& number, std::uint64_t index, const std::string& issuer) {
     return issued_.try_emplace(number, Issued{index, issuer, false}).second;
   }
-  bool Revoke(std::string_view number) {
+  // Marks the certificate revoked; false if it is unknown or was revoked
+  // already. Its issuer into *issuer.
+  bool Revoke(std::string_view number, std::string* issuer) {
     auto it = issued_.find(number);
     if (it == issued_.end() || it->second.revoked) return false;
     it->second.revoked = true;
+    *issuer = it->second.issuer;
     return true;
   }
 
@@ -97,6 +100,7 @@ Status Replay(const std::string& dir, const State& state, const MirrorOptions& o
   CL_ASSIGN_OR_RETURN(EntriesReader reader, EntriesReader::Open(dir, state.entries_bytes));
   Validator validator(options.rules);
   Certificates certificates;
+  RegulatorReview review(options.regulator);
   CompactRange range;
   std::uint64_t last_logged_at_ms = 0;
   std::uint64_t last_logged_index = 0;
@@ -146,11 +150,17 @@ Status Replay(const std::string& dir, const State& state, const MirrorOptions& o
           certificates.Issue(*effects->certificate_number, index, effects->issuer)) {
         ++report->certificates;
       }
+      std::string revoked_issuer;
       if (effects->revoked_certificate_number &&
-          certificates.Revoke(*effects->revoked_certificate_number)) {
+          certificates.Revoke(*effects->revoked_certificate_number, &revoked_issuer)) {
         ++report->revocations;
       }
       if (effects->accredited_body) ++report->accreditations;
+      if (item.prepared.record) {
+        std::vector<AuditFinding> found;
+        review.Add(index, item.logged_at_ms, *item.prepared.record, revoked_issuer, &found);
+        findings->AddRegulator(std::move(found));
+      }
     }
     if (options.progress) options.progress(MirrorProgress{"replay", range.size(), total});
   }
@@ -161,6 +171,10 @@ Status Replay(const std::string& dir, const State& state, const MirrorOptions& o
                               ", not the trusted tree (size " + std::to_string(state.size()) +
                               " root " + Base64Encode(AsBytes(state.edge.Root())) + ")");
   }
+  std::vector<AuditFinding> found;
+  review.Finish(&found);
+  findings->AddRegulator(std::move(found));
+  report->statistics = review.statistics();
   report->tree_size = range.size();
   report->root = range.Root();
   return Status::OK();

@@ -231,12 +231,5 @@ Result<Hash256> RootFromEntries(const std::string& dir, const State& state, std:
   return range.Root();
 }
 
-void FindingSink::Add(std::string code, std::string subject, std::optional<std::uint64_t> index,
-                      std::string message, std::string reason) {
-  ++report_->finding_count;
-  if (report_->findings.size() >= cap_) return;
-  report_->findings.push_back(AuditFinding{std::move(code), std::move(subject), index,
-                                           std::move(reason), std::move(message)});
-}
 
 }  // namespace certledger::mirror

@@ -1,5 +1,7 @@
 #include "store_db.h"
 
+#include <sys/stat.h>
+
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
 #include <rocksdb/options.h>
@@ -76,6 +78,9 @@ Result<std::shared_ptr<Db>> OpenPrimary(const std::string& path, rocksdb::Env* e
   if (env != nullptr) options.env = env;
   options.create_if_missing = true;
   options.listeners.push_back(std::make_shared<ManualRecovery>());
+  // Made here rather than by RocksDB, which first logs an error about the
+  // missing directory. A missing parent stays RocksDB's NotFound.
+  ::mkdir(path.c_str(), 0755);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, &raw);
   auto db = std::make_shared<Db>();

@@ -81,6 +81,8 @@ struct MirrorOptions {
   NamedPublicKey log_key;  // verifies checkpoints; its name is the origin
   int threads = 2;         // threads that check signatures in the replay
   std::size_t max_findings = 1000;
+  // The thresholds of the regulator findings (audit_findings.h).
+  RegulatorOptions regulator;
   std::function<void(const MirrorProgress&)> progress;
 };
 
@@ -107,8 +109,9 @@ struct MirrorOptions {
 bool IsLogInconsistencyFinding(std::string_view code);
 
 struct MirrorReport {
-  // tree_size, root, entries_checked (replayed), the record counts and
-  // findings, as AuditLocal; tiles_checked counts fetched tiles.
+  // tree_size, root, entries_checked (replayed), the record counts,
+  // findings, regulator findings and statistics of the whole trusted log,
+  // as AuditLocal; tiles_checked counts fetched tiles.
   AuditReport audit;
   std::uint64_t trusted_size_before = 0;  // the trusted size the run started from
   std::uint64_t entries_fetched = 0;      // new entries fetched and verified

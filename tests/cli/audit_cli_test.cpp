@@ -69,10 +69,10 @@ TEST_CASE("audit: errors and usage exit codes", "[cli][audit]") {
   CHECK(Contains(help.out, "Exit codes: 0 the audit found nothing; 1 it found something"));
 
   auto no_data = RunProgram("audit" + KeyArgs());
-  CHECK(no_data.exit_code == 2);
+  CHECK(no_data.exit_code == 64);
   CHECK(Contains(no_data.err, "--data is required"));
   auto bad_threads = RunProgram("audit --threads 0 --data " + dir + KeyArgs());
-  CHECK(bad_threads.exit_code == 2);
+  CHECK(bad_threads.exit_code == 64);
 
   auto missing = RunProgram("audit --data " + dir + "/nothing" + KeyArgs());
   CHECK(missing.exit_code == 3);

@@ -54,9 +54,22 @@ TEST_CASE("audit remote: mirrors a served log, then only what was appended", "[c
                            "/store --number Y000131000123251000001 --reason error" + remote);
   INFO(revoke.err);
   REQUIRE(revoke.exit_code == 0);
-  auto second = RunProgram(audit + " --json --checkpoint " + saved);
+  const std::string html = dir + "/report.html";
+  auto second = RunProgram(audit + " --json --checkpoint " + saved + " --html " + html);
   INFO(second.out + second.err);
   CHECK(second.exit_code == 0);
+  // The regulator's statistics cover the whole mirrored log, not only what
+  // this run fetched: the six certificates, one of them revoked.
+  CHECK_THAT(second.out, Catch::Contains("\"regulator_finding_count\":0"));
+  CHECK_THAT(second.out,
+             Catch::Contains("{\"body\":\"shanghai-electric\",\"name_zh\":"));
+  CHECK_THAT(second.out, Catch::Contains("\"certificates\":6,\"revoked\":1}"));
+  CHECK_THAT(second.out, Catch::Contains("\"revocations_by_reason\":[{\"reason\":\"error\","
+                                         "\"count\":1}]"));
+  const std::string page = Slurp(html);
+  CHECK_THAT(page, Catch::StartsWith("<!DOCTYPE html>"));
+  CHECK_THAT(page, Catch::Contains(url));
+  CHECK_THAT(page, Catch::Contains("shanghai-electric"));
   CHECK_THAT(second.out, Catch::Contains("\"tree_size\":8"));
   CHECK_THAT(second.out, Catch::Contains("\"trusted_size_before\":7"));
   CHECK_THAT(second.out, Catch::Contains("\"entries_fetched\":1"));
@@ -92,7 +105,7 @@ TEST_CASE("audit remote: mirrors a served log, then only what was appended", "[c
 
 TEST_CASE("audit remote: --state without --url is a usage error", "[cli][audit]") {
   auto r = RunProgram("audit --state /tmp/x --data /tmp/y --regulator-key a --log-key b");
-  CHECK(r.exit_code == 2);
+  CHECK(r.exit_code == 64);
   CHECK_THAT(r.err, Catch::Contains("--state needs --url"));
 }
 

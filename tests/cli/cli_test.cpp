@@ -24,17 +24,17 @@ TEST_CASE("every subcommand has --help", "[cli]") {
   }
 }
 
-TEST_CASE("usage errors exit 2 and name the problem", "[cli]") {
+TEST_CASE("usage errors exit 64 and name the problem", "[cli]") {
   auto none = RunProgram("");
-  CHECK(none.exit_code == 2);
+  CHECK(none.exit_code == 64);
   auto unknown = RunProgram("frobnicate");
-  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.exit_code == 64);
   CHECK(unknown.err.find("unknown command \"frobnicate\"") != std::string::npos);
   auto bad_opt = RunProgram("qr --nope");
-  CHECK(bad_opt.exit_code == 2);
+  CHECK(bad_opt.exit_code == 64);
   CHECK(bad_opt.err.find("unknown option --nope") != std::string::npos);
   auto missing = RunProgram("qr --text");
-  CHECK(missing.exit_code == 2);
+  CHECK(missing.exit_code == 64);
   CHECK(missing.err.find("--text needs a value") != std::string::npos);
 }
 
