@@ -107,7 +107,8 @@ int RunServe(const std::vector<std::string>& argv) {
              {"timeout-seconds", "S", "deadline to read a request or write a response (default 30)"},
              {"witness-key", "FILE[,FILE]",
               "witness public keys: GET /checkpoint serves only the" + std::string(kHelpIndent) +
-                  "cosigned checkpoint (see `certledger witness push`)"},
+                  "cosigned checkpoint (see `certledger witness push`)," +
+                  std::string(kHelpIndent) + "and verification counts only entries it covers"},
              {"min-cosignatures", "K", "cosignatures required from those witnesses (default 1)"}});
   if (auto rc = ParseOrExit(args, kCommand, argv)) return *rc;
   auto data = args.require("data");
@@ -169,6 +170,10 @@ int RunServe(const std::vector<std::string>& argv) {
                                : "[" + options.address + "]";
   RequestHandler handler = [&context](const HttpRequest& r) { return HandleRequest(r, context); };
   if (witnesses->enabled()) {
+    context.review_verification = [&context, &policy = *witnesses, dir = *data](
+                                      Verification& v, const LedgerSnapshot& snapshot) {
+      RequireCosignedEvidence(v, dir, snapshot, context.log_key, policy);
+    };
     handler = [&context, &policy = *witnesses, dir = *data](const HttpRequest& r) {
       if (r.method == "GET" && (r.target == "/checkpoint" || r.target.rfind("/checkpoint?", 0) == 0)) {
         return ServeCosignedCheckpoint(dir, context, policy);

@@ -10,40 +10,6 @@
 #include "cli/server_util.h"
 
 namespace certledger::cli {
-namespace {
-
-// With witnesses required, a logged record counts only when a checkpoint
-// carrying the required cosignatures covers it: the evidence is then
-// against that checkpoint; otherwise the verdict is indeterminate (the log
-// may be showing this verifier a history no witness has seen).
-void RequireCosignedEvidence(Verification& v, const std::string& data_dir,
-                             const LedgerSnapshot& snapshot, const NamedPublicKey& log_key,
-                             const WitnessPolicy& policy) {
-  if (!v.evidence) return;
-  auto indeterminate = [&v](const std::string& why) {
-    v.verdict = Verdict::kIndeterminate;
-    v.reason = why;
-  };
-  auto cosigned = LoadCosignedCheckpoint(data_dir, snapshot, log_key, policy.keys,
-                                         policy.min_cosignatures);
-  if (!cosigned.ok()) {
-    return indeterminate("no checkpoint with " + std::to_string(policy.min_cosignatures) +
-                         " witness cosignatures: " + cosigned.status().message());
-  }
-  const std::uint64_t size = cosigned->checkpoint.size;
-  if (v.evidence->index >= size) {
-    return indeterminate("entry " + std::to_string(v.evidence->index) +
-                         " is not yet covered by a witnessed checkpoint (size " +
-                         std::to_string(size) + ")");
-  }
-  auto proof = snapshot.InclusionProof(v.evidence->index, size);
-  if (!proof.ok()) return indeterminate(proof.status().message());
-  v.evidence->tree_size = size;
-  v.evidence->checkpoint = cosigned->note;
-  v.evidence->inclusion = std::move(*proof);
-}
-
-}  // namespace
 
 int RunVerify(const std::vector<std::string>& argv) {
   Args args("verify",

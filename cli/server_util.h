@@ -13,6 +13,7 @@
 #include "certledger/http_server.h"
 #include "certledger/key_file.h"
 #include "certledger/status.h"
+#include "certledger/verify.h"
 #include "cli/cli.h"
 
 namespace certledger::cli {
@@ -44,6 +45,16 @@ struct WitnessPolicy {
   bool enabled() const { return !keys.empty(); }
 };
 Result<WitnessPolicy> WitnessPolicyFromArgs(const Args& args);
+
+// With witnesses required, a logged record counts only when a checkpoint
+// carrying the required cosignatures covers it (the one `certledger witness
+// push` stored in `data_dir`): the evidence is then against that
+// checkpoint; otherwise the verdict becomes indeterminate (the log may be
+// showing this verifier a history no witness has seen). Leaves a
+// verification without evidence as it is.
+void RequireCosignedEvidence(Verification& v, const std::string& data_dir,
+                             const LedgerSnapshot& snapshot, const NamedPublicKey& log_key,
+                             const WitnessPolicy& policy);
 
 }  // namespace certledger::cli
 

@@ -41,6 +41,7 @@ HttpResponse ServeVerify(const HttpRequest& request, ApiContext& context) {
   if (auto snapshot = SnapshotOf(context); snapshot.ok()) {
     v = VerifyWithLedger(request.body, *snapshot, context.regulator.key, context.log_key,
                          NowSeconds(context));
+    if (context.review_verification) context.review_verification(v, *snapshot);
   } else {
     v.verdict = Verdict::kIndeterminate;
     v.reason = "the ledger could not be read: " + snapshot.status().ToString();

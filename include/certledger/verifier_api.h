@@ -26,6 +26,7 @@
 #include "certledger/ledger.h"
 #include "certledger/ledger_store.h"
 #include "certledger/status.h"
+#include "certledger/verify.h"
 
 namespace certledger {
 
@@ -85,6 +86,11 @@ struct ApiContext {
   // Counts verdicts and renders GET /metrics; may be nullptr (then
   // /metrics answers 404).
   VerifierMetrics* metrics = nullptr;
+  // Applied to each verification against the ledger before it is answered
+  // (POST /api/v1/verify, and so the page /v); may be empty. `certledger
+  // serve --witness-key` uses it to count only entries that a checkpoint
+  // with the required witness cosignatures covers.
+  std::function<void(Verification&, const LedgerSnapshot&)> review_verification;
 };
 
 // Answers one request. Never throws for any input (std::bad_alloc aside);
@@ -98,7 +104,8 @@ HttpResponse HandleRequest(const HttpRequest& request, ApiContext& context);
 //   reason unsupported_media_type                          415
 //   reason method_not_allowed, read_only                   405
 //   reason timeout                                         408
-//   reason too_many_connections, stale                     503
+//   reason too_many_connections, stale, storage_full,
+//          storage_error (then also Retry-After: 5)        503
 //   InvalidArgument 400, NotFound 404, AlreadyExists 409,
 //   VerificationFailed 422, ResourceExhausted 413, PermissionDenied 403,
 //   IOError 503, Corruption 500, Internal 500.

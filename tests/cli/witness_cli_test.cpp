@@ -216,6 +216,17 @@ TEST_CASE(
   CHECK(o.exit_code == 1);
   CHECK_THAT(o.out, Catch::Contains("indeterminate"));
   CHECK_THAT(o.out, Catch::Contains("no checkpoint with 1 witness cosignatures"));
+  // The server's verification (and so the page /v) requires them too.
+  Process server({"serve", "--data", data, "--regulator-key", keys.dir + "/shanghai-hrss.pub",
+                  "--log-key", keys.dir + "/log.key", "--listen", "127.0.0.1:0", "--witness-key",
+                  keys.Witness()});
+  const std::uint16_t port = server.Port();
+  const std::string qr_text = Slurp(dir + "/demo/certificate.qr.txt");
+  HttpAnswer served = Http(port, "POST", "/api/v1/verify", "text/plain", qr_text);
+  INFO(served.body);
+  CHECK(served.status == 200);
+  CHECK_THAT(served.body, Catch::Contains("\"verdict\":\"indeterminate\""));
+  CHECK_THAT(served.body, Catch::Contains("no checkpoint with 1 witness cosignatures"));
 
   Process witness({"witness", "--state", dir + "/state", "--key", keys.dir + "/witness.key",
                    "--log-key", keys.dir + "/log.pub", "--listen", "127.0.0.1:0"});
@@ -227,6 +238,12 @@ TEST_CASE(
   o = RunProgram(verify + " --witness-key " + keys.Witness() + " --min-cosignatures 1");
   CHECK(o.exit_code == 0);
   CHECK_THAT(o.out, Catch::Contains("valid"));
+  // The evidence is the cosigned checkpoint.
+  served = Http(port, "POST", "/api/v1/verify", "text/plain", qr_text);
+  INFO(served.body);
+  CHECK_THAT(served.body, Catch::Contains("\"verdict\":\"valid\""));
+  CHECK_THAT(served.body, Catch::Contains("\u2014 witness.example/w1 "));
+  CHECK(server.SignalAndWait(SIGTERM) == 0);
 
   // Bad policies are usage errors.
   CHECK(
