@@ -147,6 +147,7 @@ int RunServe(const std::vector<std::string>& argv) {
     if (!started.ok()) return Fail(kCommand, started.status());
     follower = std::move(*started);
     context.snapshot = [f = follower.get()] { return f->Latest(); };
+    context.ledger_as_of_ms = [f = follower.get()] { return f->caught_up_unix_ms(); };
   } else {
     auto passphrase = PassphraseFromArgs(args);
     if (!passphrase.ok()) return Fail(kCommand, passphrase.status());

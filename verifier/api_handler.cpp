@@ -28,13 +28,17 @@
 //   inclusion    {"index": i, "size": s, "hashes": [b64, ...]}     RFC 9162 2.1.3, leaf to root
 //   consistency  {"old": m, "size": n, "hashes": [b64, ...]}       RFC 9162 2.1.4
 //   verification {"verdict": v, "verdict_text": names, "reason": text,
-//                 "ledger_checked": bool, "certificate": certificate,
+//                 "ledger_checked": bool, "ledger_as_of": rfc3339,
+//                 "certificate": certificate,
 //                 "issuer": {"body", "name_zh", "name_en", "status", "from", "until"},
 //                 "holder": {"name", "id_masked"},
 //                 "index": i, "leaf_hash": b64, "logged_at_ms": t,
 //                 "tree_size": s, "checkpoint": text, "inclusion_proof": inclusion,
 //                 "revocation": revocation,
 //                 "qr_base_url": url, "foreign_host": bool}
+//                 ledger_as_of (with ledger_checked): since when the revocation
+//                 data the answer used is known current, UTC, e.g.
+//                 "2026-11-22T02:30:00Z" (ApiContext::ledger_as_of_ms)
 //   appended     {"index": i, "leaf_hash": b64, "duplicate": bool, "tree_size": s,
 //                 "checkpoint": text, "inclusion_proof": inclusion}
 //                 201 (Location: /api/v1/entries/<i>), or 200 for a duplicate

@@ -1,6 +1,7 @@
 // The JSON of the domain objects in API answers; the shapes are written
 // down at the top of verifier/api_handler.cpp.
 #include <cctype>
+#include <ctime>
 
 #include "certledger/bytes.h"
 #include "certledger/verdict.h"
@@ -20,6 +21,16 @@ std::pair<std::string, std::string> SplitBase(std::string_view url) {
   std::string origin(url.substr(0, slash));
   for (char& c : origin) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return {origin, slash == std::string_view::npos ? "" : std::string(url.substr(slash))};
+}
+
+// "2026-11-22T02:30:00Z" (RFC 3339, UTC) for seconds since the epoch.
+std::string Rfc3339Utc(std::uint64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 }  // namespace
@@ -118,6 +129,11 @@ std::string VerificationJson(const Verification& v, const ApiContext& context) {
   WriteNames(w, VerdictTextZh(v.verdict), VerdictTextEn(v.verdict));
   w.Key("reason").String(v.reason);
   w.Key("ledger_checked").Bool(v.ledger_checked);
+  if (v.ledger_checked) {
+    const std::uint64_t as_of_ms =
+        context.ledger_as_of_ms ? context.ledger_as_of_ms() : NowSeconds(context) * 1000;
+    w.Key("ledger_as_of").String(Rfc3339Utc(as_of_ms / 1000));
+  }
   if (const Certificate* c = v.certificate()) {
     w.Key("certificate");
     WriteCertificate(w, *v.record, *c);

@@ -24,6 +24,9 @@ LedgerFollower::~LedgerFollower() {
 
 Status LedgerFollower::CatchUpNow() {
   std::lock_guard catch_up(catch_up_mu_);
+  const auto began = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
   Status s = store_.CatchUp();
   Result<LedgerSnapshot> snapshot = s.ok() ? store_.Snapshot() : Result<LedgerSnapshot>(s);
   std::lock_guard lock(mu_);
@@ -34,6 +37,7 @@ Status LedgerFollower::CatchUpNow() {
   latest_ = std::move(*snapshot);
   last_error_ = Status::OK();
   caught_up_at_ = std::chrono::steady_clock::now();
+  caught_up_unix_ms_ = static_cast<std::uint64_t>(began);
   ++catch_ups_;
   return Status::OK();
 }
@@ -65,6 +69,11 @@ Result<LedgerSnapshot> LedgerFollower::Latest() const {
 std::uint64_t LedgerFollower::catch_ups() const {
   std::lock_guard lock(mu_);
   return catch_ups_;
+}
+
+std::uint64_t LedgerFollower::caught_up_unix_ms() const {
+  std::lock_guard lock(mu_);
+  return caught_up_unix_ms_;
 }
 
 }  // namespace certledger

@@ -56,6 +56,11 @@ class LedgerFollower {
   // Successful catch-ups so far (for tests and metrics).
   std::uint64_t catch_ups() const;
 
+  // When the last successful catch-up began, in milliseconds since the
+  // epoch: its snapshot holds everything the writer committed before then.
+  // 0 before the first one.
+  std::uint64_t caught_up_unix_ms() const;
+
  private:
   LedgerFollower(LedgerStore& store, FollowerOptions options)
       : store_(store), options_(options) {}
@@ -69,6 +74,7 @@ class LedgerFollower {
   bool stop_ = false;
   std::optional<LedgerSnapshot> latest_;
   std::chrono::steady_clock::time_point caught_up_at_;
+  std::uint64_t caught_up_unix_ms_ = 0;
   Status last_error_;
   std::uint64_t catch_ups_ = 0;
   std::thread thread_;

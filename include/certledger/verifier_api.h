@@ -83,6 +83,12 @@ struct ApiContext {
   std::string public_url;
   // The clock, seconds since the epoch; empty: the system clock.
   std::function<std::uint64_t()> now;
+  // Since when the snapshots' revocation data is known current, in
+  // milliseconds since the epoch: a read-only verifier's last catch-up
+  // (LedgerFollower::caught_up_unix_ms; a snapshot taken just before one
+  // may be older by one catch-up interval). Empty: the writer, whose
+  // snapshots are current, so `now`.
+  std::function<std::uint64_t()> ledger_as_of_ms;
   // Counts verdicts and renders GET /metrics; may be nullptr (then
   // /metrics answers 404).
   VerifierMetrics* metrics = nullptr;

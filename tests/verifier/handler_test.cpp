@@ -141,6 +141,8 @@ TEST_CASE("api: a valid verification carries its evidence", "[api]") {
   const Json j = JsonOf(Verify(w, w.Qr(w.valid)));
   CHECK(j["verdict"].str() == "valid");
   CHECK(j["ledger_checked"].b());
+  // The writer's data is current: as of the clock's now (kT0 + 30 days).
+  CHECK(j["ledger_as_of"].str() == "2026-01-31T00:00:00Z");
   CHECK(j["certificate"]["number"].str() == "A-0001");
   CHECK(j["certificate"]["level"].str() == "1");
   CHECK(j["certificate"]["occupation"].str() == "6-18-01-01");

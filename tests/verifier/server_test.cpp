@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -496,6 +497,7 @@ TEST_CASE("server: a read-only verifier follows a ledger another writer appends 
   ApiContext context = w.context;
   context.ledger = nullptr;
   context.snapshot = [f = follower->get()] { return f->Latest(); };
+  context.ledger_as_of_ms = [f = follower->get()] { return f->caught_up_unix_ms(); };
   auto server = HttpServer::Start(TestOptions(), [&context](const HttpRequest& r) {
     return HandleRequest(r, context);
   });
@@ -522,6 +524,14 @@ TEST_CASE("server: a read-only verifier follows a ledger another writer appends 
       ParseJson(c.Send(http::verb::post, "/api/v1/verify", w.Qr(record), "text/plain").body);
   CHECK(v["verdict"].str() == "valid");
   CHECK(v["index"].u64() == 6);
+  // As of the follower's last catch-up: a moment ago, not the test clock.
+  const std::uint64_t before_ms = (*follower)->caught_up_unix_ms();
+  const auto now_s = static_cast<std::uint64_t>(std::time(nullptr));
+  CHECK(before_ms / 1000 + 5 >= now_s);
+  CHECK(before_ms / 1000 <= now_s);
+  CHECK(v["ledger_as_of"].str().size() == 20);
+  CHECK(v["ledger_as_of"].str().substr(0, 2) == "20");
+  CHECK(v["ledger_as_of"].str() != "2026-01-31T00:00:00Z");
   CHECK(c.Send(http::verb::get, "/tile/entries/000.p/7").status == 200);
   (*server)->Stop();
 }
