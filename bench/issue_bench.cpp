@@ -630,6 +630,10 @@ int main(int argc, char** argv) {
     std::printf("  %-44s %10.1f\n", "RenderCertificatePng (preview)", parts.preview / p);
   }
 
+  // The snapshot in options.number_in_ledger keeps the database open: drop
+  // it, so that the ledger closes (and its compactions stop) before its
+  // directory goes.
+  options.number_in_ledger = nullptr;
   ledger.reset();
   store.reset();
   if (own_dir && !args.keep) std::filesystem::remove_all(args.dir);
