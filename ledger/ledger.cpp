@@ -560,4 +560,6 @@ const Validator& Ledger::validator() const { return impl_->validator; }
 
 std::size_t Ledger::queue_depth() const { return impl_->queued.load(); }
 
+Status Ledger::write_error() const { return impl_->store.write_error(); }
+
 }  // namespace certledger

@@ -41,6 +41,15 @@ struct LedgerStore::Impl {
   store::TileEdge edge;
   // A write failed: RocksDB refuses writes until Resume() succeeds.
   bool write_failed = false;
+  // The error of the last failed write or resume; OK once one succeeds.
+  // Guarded by error_mu (not commit_mu, which a commit holds while it syncs).
+  mutable std::mutex error_mu;
+  Status write_error;
+
+  void SetWriteError(Status s) {
+    std::lock_guard lock(error_mu);
+    write_error = std::move(s);
+  }
 };
 
 namespace {
@@ -270,6 +279,11 @@ Result<LedgerStore> LedgerStore::OpenSecondary(const std::string& path,
 
 Result<LedgerSnapshot> LedgerStore::Snapshot() const { return store::LoadSnapshot(impl_->db); }
 
+Status LedgerStore::write_error() const {
+  std::lock_guard lock(impl_->error_mu);
+  return impl_->write_error;
+}
+
 Status LedgerStore::CatchUp() {
   if (!impl_->db->secondary) {
     return Status::PermissionDenied("CatchUp() is for secondary instances");
@@ -363,12 +377,15 @@ Result<CommittedTree> LedgerStore::Commit(const CommitBatch& batch, const Checkp
   // fails for as long as the disk is still full or read-only.
   if (impl_->write_failed) {
     const rocksdb::Status resumed = db.db->Resume();
-    if (!resumed.ok() && resumed.severity() >= rocksdb::Status::kFatalError) {
-      return StorageError(resumed,
-                          "RocksDB stopped writing after this error; restart the ledger once the "
-                          "file system is writable");
+    Status s = resumed.ok() || resumed.severity() < rocksdb::Status::kFatalError
+                   ? StorageError(resumed, "recovering from a failed write")
+                   : StorageError(resumed,
+                                  "RocksDB stopped writing after this error; restart the ledger "
+                                  "once the file system is writable");
+    if (!s.ok()) {
+      impl_->SetWriteError(s);
+      return s;
     }
-    CL_RETURN_IF_ERROR(StorageError(resumed, "recovering from a failed write"));
     impl_->write_failed = false;
   }
   rocksdb::WriteOptions options;
@@ -376,8 +393,10 @@ Result<CommittedTree> LedgerStore::Commit(const CommitBatch& batch, const Checkp
   if (Status written = StorageError(db.db->Write(options, &wb), "committing to the ledger store");
       !written.ok()) {
     impl_->write_failed = true;
+    impl_->SetWriteError(written);
     return written;
   }
+  impl_->SetWriteError(Status::OK());
   impl_->range = std::move(range);
   impl_->edge = std::move(edge);
   return CommittedTree{first, impl_->range.size(), root};

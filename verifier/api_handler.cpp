@@ -59,7 +59,11 @@
 //   revocation   {"index", "reason", "reason_name", "at", "by", "revoked_by"}
 //   names        {"zh": text, "en": text}
 //   scanned      {"text": text}    the first QR code zbar finds in the photo, UTF-8
-//   health       {"status": "ok", "tree_size": s, "origin": text, "read_only": bool}
+//   health       {"status": "ok", "tree_size": s, "origin": text, "read_only": bool,
+//                 "writable": bool, "write_error": text}
+//                 writable (the writer only): false after a write to the store
+//                 failed (full or read-only disk), with the error, until a
+//                 later write succeeds; reads are served either way
 //
 // Verdicts are answers, not errors: POST /api/v1/verify answers 200 for
 // every verdict, "malformed" and "indeterminate" included.
@@ -143,6 +147,13 @@ HttpResponse ServeHealth(ApiContext& context) {
   w.Key("tree_size").Uint(snapshot->size());
   w.Key("origin").String(context.log_key.name);
   w.Key("read_only").Bool(context.ledger == nullptr);
+  if (context.ledger != nullptr) {
+    // A writer whose last write failed (a full or read-only disk) still
+    // serves reads; it says so here.
+    const Status write_error = context.ledger->write_error();
+    w.Key("writable").Bool(write_error.ok());
+    if (!write_error.ok()) w.Key("write_error").String(write_error.message());
+  }
   w.EndObject();
   return JsonResponse(200, std::move(w).Take(), api::kNoStore);
 }

@@ -83,6 +83,9 @@ class Ledger {
   const Validator& validator() const;
   // Records waiting for the sequencer (for metrics).
   std::size_t queue_depth() const;
+  // Whether the last write to the store failed: its error (reason
+  // storage_full or storage_error), or OK (LedgerStore::write_error).
+  Status write_error() const;
 
   struct Impl;
 

@@ -241,6 +241,10 @@ class LedgerStore {
   [[nodiscard]] Result<CommittedTree> Commit(const CommitBatch& batch,
                                              const CheckpointSigner& sign);
 
+  // The error of the last Commit() whose write (or recovery) failed, for
+  // health checks; OK once a later write succeeded, and on a secondary.
+  Status write_error() const;
+
   // A consistent view of the latest committed tree (on a secondary: as of
   // the last CatchUp()). IOError, Corruption as LedgerSnapshot.
   [[nodiscard]] Result<LedgerSnapshot> Snapshot() const;

@@ -100,8 +100,12 @@ TEST_CASE("serve: the ledger's disk fills up and space returns", "[serve][disk]"
     CHECK(answer.status == 503);
     CHECK(Has(answer.body, "\"error\":\"storage_full\""));
   }
-  // Reads go on; the tree is exactly what was acknowledged.
-  CHECK(Http(port, "GET", "/healthz").status == 200);
+  // Reads go on; the tree is exactly what was acknowledged; health says
+  // that writing fails, and why.
+  const HttpAnswer health = Http(port, "GET", "/healthz");
+  CHECK(health.status == 200);
+  CHECK(Has(health.body, "\"writable\":false"));
+  CHECK(Has(health.body, "No space left on device"));
   CHECK(Http(port, "GET", "/api/v1/entries/" + std::to_string(size - 1)).status == 200);
   CHECK(Http(port, "GET", "/api/v1/entries/" + std::to_string(size)).status == 404);
   CHECK(Has(Http(port, "GET", "/checkpoint").body, "\n" + std::to_string(size) + "\n"));
@@ -113,6 +117,7 @@ TEST_CASE("serve: the ledger's disk fills up and space returns", "[serve][disk]"
   INFO(late.body);
   CHECK(late.status == 201);
   CHECK(Has(late.body, "\"index\":" + std::to_string(size)));
+  CHECK(Has(Http(port, "GET", "/healthz").body, "\"writable\":true"));
   for (int i = 0; i < 5; ++i) {
     CHECK(Http(port, "POST", "/api/v1/records", "application/cose",
                SignedCertificate(*electric, serial + i, now))

@@ -245,6 +245,7 @@ TEST_CASE("disk fault: the ledger directory fills up in the middle of a batch", 
     CHECK(error.reason() == "storage_full");
     CHECK_THAT(error.message(), Catch::Contains("No space left on device"));
     CHECK(ledger->Snapshot()->size() == size_before);
+    CHECK(ledger->write_error().reason() == "storage_full");
 
     // Still full: still refused, with the same clear error.
     Status again;
@@ -261,6 +262,7 @@ TEST_CASE("disk fault: the ledger directory fills up in the middle of a batch", 
     CHECK(acked.size() == before + 300);
     CHECK(acked.rbegin()->first == size_before + 299);
     CHECK(ledger->Snapshot()->size() == size_before + 300);
+    CHECK(ledger->write_error().ok());
   }
   CheckAckedAndAudit(w, path, acked);
 }
@@ -311,6 +313,7 @@ TEST_CASE("disk fault: the ledger directory turns read-only in the middle of a r
     INFO(still.ToString());
     CHECK(still.reason() == "storage_error");
     CHECK_THAT(still.message(), Catch::Contains("restart the ledger"));
+    CHECK_THAT(ledger.write_error().message(), Catch::Contains("restart the ledger"));
     CHECK(ledger.Snapshot()->size() == size_after);
   }
   // After the restart, the rest goes in at the next index.
