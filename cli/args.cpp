@@ -5,6 +5,9 @@
 namespace certledger::cli {
 
 int ExitCodeFor(const Status& status) {
+  // A full or failing disk under the ledger is a storage failure, whatever
+  // its code (a full disk is ResourceExhausted).
+  if (status.reason() == "storage_full" || status.reason() == "storage_error") return kExitIO;
   switch (status.code()) {
     case StatusCode::kOk: return kExitOk;
     case StatusCode::kVerificationFailed: return kExitFailed;
