@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "certledger/file_util.h"
 #include "certledger/http_client.h"
 #include "certledger/json_writer.h"
 #include "certledger/mirror.h"
@@ -100,43 +101,22 @@ void PrintIndented(const std::string& text) {
   }
 }
 
-void PrintFinding(const AuditFinding& f) {
-  std::printf("  %s: %s%s%s%s\n", f.code.c_str(), f.message.c_str(), f.reason.empty() ? "" : " [",
-              f.reason.c_str(), f.reason.empty() ? "" : "]");
-}
-
 void PrintText(const std::string& url, const MirrorReport& r,
                const std::vector<Comparison>& comparisons, const std::string& trusted,
                bool consistent, std::uint64_t total) {
   const AuditReport& a = r.audit;
   std::printf("log: %s\n", url.c_str());
-  std::printf("tree size: %llu (trusted before this run: %llu)\n",
-              static_cast<unsigned long long>(a.tree_size),
-              static_cast<unsigned long long>(r.trusted_size_before));
-  std::printf("root: %s\n",
-              a.root ? Base64Encode(AsBytes(*a.root)).c_str() : std::string("(unknown)").c_str());
   std::printf("entries fetched: %llu (requests: %llu, hash tiles checked: %llu)\n",
               static_cast<unsigned long long>(r.entries_fetched),
               static_cast<unsigned long long>(r.fetches),
               static_cast<unsigned long long>(a.tiles_checked));
-  std::printf(
-      "entries replayed: %llu (accreditations: %llu, certificates: %llu, revocations: %llu)\n",
-      static_cast<unsigned long long>(a.entries_checked),
-      static_cast<unsigned long long>(a.accreditations),
-      static_cast<unsigned long long>(a.certificates),
-      static_cast<unsigned long long>(a.revocations));
-  std::printf("findings: %llu (regulator findings: %llu)\n",
-              static_cast<unsigned long long>(a.finding_count),
-              static_cast<unsigned long long>(a.regulator_finding_count));
-  for (const AuditFinding& f : a.findings) PrintFinding(f);
-  if (a.finding_count > a.findings.size()) {
-    std::printf("  ... and %llu more not listed\n",
-                static_cast<unsigned long long>(a.finding_count - a.findings.size()));
-  }
+  PrintAuditReportText(a, "entries replayed",
+                       " (trusted before this run: " + std::to_string(r.trusted_size_before) +
+                           ")");
   for (const Comparison& c : comparisons) {
     std::printf("compared with %s: %s\n", c.source.c_str(),
                 c.findings.empty() ? "consistent" : "NOT CONSISTENT");
-    for (const AuditFinding& f : c.findings) PrintFinding(f);
+    for (const AuditFinding& f : c.findings) PrintAuditFinding(f);
     if (c.findings.empty()) continue;
     std::printf("    the log's trusted checkpoint:\n");
     PrintIndented(trusted);
@@ -157,27 +137,11 @@ void PrintJson(const std::string& url, const MirrorReport& r,
   w.Key("ok").Bool(consistent && total == 0);
   w.Key("log_consistent").Bool(consistent);
   w.Key("url").String(url);
-  w.Key("tree_size").Uint(a.tree_size);
   w.Key("trusted_size_before").Uint(r.trusted_size_before);
-  w.Key("root");
-  if (a.root) {
-    w.String(Base64Encode(AsBytes(*a.root)));
-  } else {
-    w.Null();
-  }
   w.Key("checkpoint").String(trusted);
   w.Key("entries_fetched").Uint(r.entries_fetched);
   w.Key("requests").Uint(r.fetches);
-  w.Key("tiles_checked").Uint(a.tiles_checked);
-  w.Key("entries_checked").Uint(a.entries_checked);
-  w.Key("accreditations").Uint(a.accreditations);
-  w.Key("certificates").Uint(a.certificates);
-  w.Key("revocations").Uint(a.revocations);
-  w.Key("finding_count").Uint(a.finding_count);
-  w.Key("findings").BeginArray();
-  for (const AuditFinding& f : a.findings) WriteAuditFindingJson(f, w);
-  w.EndArray();
-  WriteAuditStatisticsJson(a, w);
+  WriteAuditReportJson(a, w);
   w.Key("compared").BeginArray();
   for (const Comparison& c : comparisons) {
     w.BeginObject();
@@ -278,7 +242,7 @@ int RunRemoteAudit(const Args& args, const LogRules& rules, const NamedPublicKey
     }
     const std::string page = AuditReportHtml(
         shown, AuditReportSource{url, ChinaTimeText(std::time(nullptr)), elapsed.count()});
-    if (Status s = WriteFileAtomic(*html, AsBytes(page)); !s.ok()) return Fail("audit", s);
+    if (Status s = WriteFileDurably(*html, AsBytes(page), 0644); !s.ok()) return Fail("audit", s);
   }
   if (args.flag("json")) {
     PrintJson(url, *report, comparisons, *trusted, consistent, total);

@@ -24,6 +24,22 @@ std::string_view FindingCategory(const AuditFinding& finding);
 // audit_report_json.cpp).
 void WriteAuditStatisticsJson(const AuditReport& report, JsonWriter& w);
 
+// Writes what the local and the remote audit report alike: "tree_size",
+// "root" (base64, or null), "entries_checked", "accreditations",
+// "certificates", "revocations", "tiles_checked", "finding_count",
+// "findings", then the statistics members above.
+void WriteAuditReportJson(const AuditReport& report, JsonWriter& w);
+
+// The text lines the local and the remote audit print alike: "tree size",
+// "root", the entries replayed with the record counts (`entries_label`, e.g.
+// "entries checked"), then "findings: N", one line a finding, "... and K
+// more not listed", and "regulator findings among them: M" when M > 0.
+// `tree_size_note` follows the tree size, e.g. " (trusted before this run: 7)".
+void PrintAuditReportText(const AuditReport& report, std::string_view entries_label,
+                          std::string_view tree_size_note = "");
+// One finding as a text line: "  code: message [reason]".
+void PrintAuditFinding(const AuditFinding& finding);
+
 // One finding as a JSON object: code, subject, index (or null), reason
 // (when set), message, category.
 void WriteAuditFindingJson(const AuditFinding& finding, JsonWriter& w);

@@ -96,4 +96,24 @@ void WriteAuditStatisticsJson(const AuditReport& report, JsonWriter& w) {
   w.EndObject();
 }
 
+void WriteAuditReportJson(const AuditReport& r, JsonWriter& w) {
+  w.Key("tree_size").Uint(r.tree_size);
+  w.Key("root");
+  if (r.root) {
+    w.String(Base64Encode(AsBytes(*r.root)));
+  } else {
+    w.Null();
+  }
+  w.Key("entries_checked").Uint(r.entries_checked);
+  w.Key("accreditations").Uint(r.accreditations);
+  w.Key("certificates").Uint(r.certificates);
+  w.Key("revocations").Uint(r.revocations);
+  w.Key("tiles_checked").Uint(r.tiles_checked);
+  w.Key("finding_count").Uint(r.finding_count);
+  w.Key("findings").BeginArray();
+  for (const AuditFinding& f : r.findings) WriteAuditFindingJson(f, w);
+  w.EndArray();
+  WriteAuditStatisticsJson(r, w);
+}
+
 }  // namespace certledger::cli

@@ -5,6 +5,7 @@
 
 #include "certledger/accreditation_input.h"
 #include "certledger/certificate_rules.h"
+#include "certledger/file_util.h"
 #include "cli/cli.h"
 #include "cli/file_io.h"
 #include "cli/issuer_common.h"
@@ -131,7 +132,7 @@ Result<int> Accredit(const Args& args) {
     }
     if (!existing.empty() && existing.back() != '\n') existing += '\n';
     existing += Base64Encode(record.bytes) + "\n";
-    CL_RETURN_IF_ERROR(WriteFileAtomic(*path, AsBytes(existing)));
+    CL_RETURN_IF_ERROR(WriteFileDurably(*path, AsBytes(existing), 0644));
     std::printf("%s: %s; record appended to %s\n", accreditation.body.c_str(), action.c_str(),
                 path->c_str());
   }

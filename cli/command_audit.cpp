@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "certledger/audit.h"
+#include "certledger/file_util.h"
 #include "certledger/json_writer.h"
 #include "certledger/key_file.h"
 #include "cli/audit_mirror.h"
@@ -70,35 +71,14 @@ class ProgressLine {
   Clock::time_point last_{};
 };
 
-std::string Base64Root(const AuditReport& r) {
-  return r.root ? Base64Encode(AsBytes(*r.root)) : std::string("(unknown)");
-}
-
 void PrintText(const std::string& dir, const AuditReport& r, double seconds) {
   std::printf("ledger: %s\n", dir.c_str());
-  std::printf("tree size: %llu\n", static_cast<unsigned long long>(r.tree_size));
-  std::printf("root: %s\n", Base64Root(r).c_str());
-  std::printf(
-      "entries checked: %llu (accreditations: %llu, certificates: %llu, "
-      "revocations: %llu)\n",
-      static_cast<unsigned long long>(r.entries_checked),
-      static_cast<unsigned long long>(r.accreditations),
-      static_cast<unsigned long long>(r.certificates),
-      static_cast<unsigned long long>(r.revocations));
   std::printf("tiles checked: %llu, index rows checked: %llu\n",
               static_cast<unsigned long long>(r.tiles_checked),
               static_cast<unsigned long long>(r.index_rows_checked));
   std::printf("time: %.1f s (%.0f entries/s)\n", seconds,
               seconds > 0 ? static_cast<double>(r.entries_checked) / seconds : 0.0);
-  std::printf("findings: %llu\n", static_cast<unsigned long long>(r.finding_count));
-  for (const AuditFinding& f : r.findings) {
-    std::printf("  %s: %s%s%s%s\n", f.code.c_str(), f.message.c_str(), f.reason.empty() ? "" : " [",
-                f.reason.c_str(), f.reason.empty() ? "" : "]");
-  }
-  if (r.finding_count > r.findings.size()) {
-    std::printf("  ... and %llu more not listed\n",
-                static_cast<unsigned long long>(r.finding_count - r.findings.size()));
-  }
+  PrintAuditReportText(r, "entries checked");
   std::printf("audit: %s\n", r.ok() ? "OK" : "FAILED");
 }
 
@@ -107,25 +87,9 @@ void PrintJson(const std::string& dir, const AuditReport& r, double seconds) {
   w.BeginObject();
   w.Key("ok").Bool(r.ok());
   w.Key("data").String(dir);
-  w.Key("tree_size").Uint(r.tree_size);
-  w.Key("root");
-  if (r.root) {
-    w.String(Base64Encode(AsBytes(*r.root)));
-  } else {
-    w.Null();
-  }
-  w.Key("entries_checked").Uint(r.entries_checked);
-  w.Key("accreditations").Uint(r.accreditations);
-  w.Key("certificates").Uint(r.certificates);
-  w.Key("revocations").Uint(r.revocations);
-  w.Key("tiles_checked").Uint(r.tiles_checked);
   w.Key("index_rows_checked").Uint(r.index_rows_checked);
   w.Key("elapsed_ms").Uint(static_cast<std::uint64_t>(seconds * 1000));
-  w.Key("finding_count").Uint(r.finding_count);
-  w.Key("findings").BeginArray();
-  for (const AuditFinding& f : r.findings) WriteAuditFindingJson(f, w);
-  w.EndArray();
-  WriteAuditStatisticsJson(r, w);
+  WriteAuditReportJson(r, w);
   w.EndObject();
   const std::string text = std::move(w).Take();
   std::printf("%s\n", text.c_str());
@@ -219,7 +183,7 @@ int RunAudit(const std::vector<std::string>& argv) {
   if (const auto html = args.get("html")) {
     const std::string page = AuditReportHtml(
         *report, AuditReportSource{*data, ChinaTimeText(std::time(nullptr)), seconds});
-    if (Status s = WriteFileAtomic(*html, AsBytes(page)); !s.ok()) return Fail("audit", s);
+    if (Status s = WriteFileDurably(*html, AsBytes(page), 0644); !s.ok()) return Fail("audit", s);
   }
   if (args.flag("json")) {
     PrintJson(*data, *report, seconds);

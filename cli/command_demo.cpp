@@ -14,20 +14,21 @@
 
 #include "certledger/batch.h"
 #include "certledger/disclosure.h"
+#include "certledger/file_util.h"
 #include "certledger/http_client.h"
 #include "certledger/http_server.h"
 #include "certledger/issuer_profile.h"
 #include "certledger/issuer_store.h"
 #include "certledger/json_reader.h"
-#include "certledger/revoke.h"
-#include "certledger/verifier_api.h"
-#include "certledger/verifier_metrics.h"
 #include "certledger/key_file.h"
 #include "certledger/ledger.h"
 #include "certledger/qr_image.h"
 #include "certledger/qr_payload.h"
 #include "certledger/record.h"
+#include "certledger/revoke.h"
 #include "certledger/utf8.h"
+#include "certledger/verifier_api.h"
+#include "certledger/verifier_metrics.h"
 #include "certledger/verify.h"
 #include "cli/cli.h"
 #include "cli/demo_data.h"
@@ -290,7 +291,7 @@ Result<Verdict> Demo(const DemoOptions& o) {
     run.out_dir = out_dir + "/certificates/" + run.accreditation.body;
     runs.push_back(std::move(run));
   }
-  CL_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/accreditations.txt", AsBytes(accreditation_lines)));
+  CL_RETURN_IF_ERROR(WriteFileDurably(out_dir + "/accreditations.txt", AsBytes(accreditation_lines), 0644));
 
   Section("2. Each body issues its evaluation round: signed, logged, QR codes and printable "
           "certificates");
@@ -350,10 +351,10 @@ Result<Verdict> Demo(const DemoOptions& o) {
   CL_ASSIGN_OR_RETURN(QrSymbol symbol, EncodeQr(url, QrErrorCorrection::kM));
   std::fputs(RenderQrText(symbol, isatty(STDOUT_FILENO) != 0).c_str(), stdout);
   std::printf("%s\n", url.c_str());
-  CL_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/certificate.qr.txt", AsBytes(url + "\n")));
+  CL_RETURN_IF_ERROR(WriteFileDurably(out_dir + "/certificate.qr.txt", AsBytes(url + "\n"), 0644));
   CL_ASSIGN_OR_RETURN(Bytes png, RenderQrPng(symbol));
-  CL_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/certificate.qr.png", png));
-  CL_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/certificate.qr.svg", AsBytes(RenderQrSvg(symbol))));
+  CL_RETURN_IF_ERROR(WriteFileDurably(out_dir + "/certificate.qr.png", png, 0644));
+  CL_RETURN_IF_ERROR(WriteFileDurably(out_dir + "/certificate.qr.svg", AsBytes(RenderQrSvg(symbol)), 0644));
   std::printf("certificate %s of %s: QR symbol %dx%d modules (error correction M), %zu "
               "characters; the printable certificate is %s/%s.pdf\n",
               sample_number.c_str(), demo::kSampleHolder, symbol.width(), symbol.width(),

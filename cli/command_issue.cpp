@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "certledger/batch.h"
+#include "certledger/file_util.h"
 #include "certledger/issuer_profile.h"
 #include "certledger/issuer_store.h"
 #include "cli/cli.h"
@@ -48,7 +49,7 @@ void WriteManifest(const BatchReport& report, const std::string& path) {
             (r.receipt ? std::to_string(r.receipt->index) : "") + "," +
             r.superseded.value_or("") + "\n";
   }
-  if (Status s = WriteFileAtomic(path, AsBytes(text)); !s.ok()) {
+  if (Status s = WriteFileDurably(path, AsBytes(text), 0644); !s.ok()) {
     std::fprintf(stderr, "certledger issue: %s\n", s.ToString().c_str());
   }
 }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "certledger/file_util.h"
 #include "certledger/qr_image.h"
 #include "cli/cli.h"
 #include "cli/file_io.h"
@@ -49,12 +50,12 @@ int RunQr(const std::vector<std::string>& argv) {
   if (auto png_path = args.get("png")) {
     auto png = RenderQrPng(*symbol);
     if (!png.ok()) return Fail("qr", png.status());
-    if (Status s = WriteFileAtomic(*png_path, *png); !s.ok()) return Fail("qr", s);
+    if (Status s = WriteFileDurably(*png_path, *png, 0644); !s.ok()) return Fail("qr", s);
     wrote = true;
   }
   if (auto svg_path = args.get("svg")) {
     std::string svg = RenderQrSvg(*symbol);
-    if (Status s = WriteFileAtomic(*svg_path, AsBytes(svg)); !s.ok()) return Fail("qr", s);
+    if (Status s = WriteFileDurably(*svg_path, AsBytes(svg), 0644); !s.ok()) return Fail("qr", s);
     wrote = true;
   }
   if (!wrote) std::fputs(RenderQrText(*symbol, isatty(STDOUT_FILENO) != 0).c_str(), stdout);

@@ -1,5 +1,5 @@
-// Small file helpers for the command line: whole-file reads and atomic
-// writes (temporary file, fsync, rename), with errors as Status.
+// Reading a file named on the command line, "-" for standard input. Writes
+// go through certledger/file_util.h.
 #ifndef CERTLEDGER_CLI_FILE_IO_H_
 #define CERTLEDGER_CLI_FILE_IO_H_
 
@@ -10,10 +10,9 @@
 
 namespace certledger::cli {
 
-// Reads a whole file, or standard input for "-". NotFound / IOError.
+// Reads a whole file (ReadWholeFile), or standard input for "-".
+// NotFound / IOError; ResourceExhausted past `max_bytes`.
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes = 64 << 20);
-// Writes `data` to `path` atomically (mode 0644). IOError naming the path.
-Status WriteFileAtomic(const std::string& path, ByteView data);
 
 }  // namespace certledger::cli
 

@@ -102,10 +102,11 @@ void RequireCosignedEvidence(Verification& v, const std::string& data_dir,
                          " is not yet covered by a witnessed checkpoint (size " +
                          std::to_string(size) + ")");
   }
+  v.evidence->checkpoint = cosigned->note;
+  if (size == v.evidence->tree_size) return;  // the proof in hand is for this size
   auto proof = snapshot.InclusionProof(v.evidence->index, size);
   if (!proof.ok()) return indeterminate(proof.status().message());
   v.evidence->tree_size = size;
-  v.evidence->checkpoint = cosigned->note;
   v.evidence->inclusion = std::move(*proof);
 }
 

@@ -16,26 +16,29 @@ Status Errno(const std::string& what, const std::string& path) {
   return Status::IOError(what + " " + path + ": " + std::strerror(errno));
 }
 
-// Closes a descriptor when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now; false (errno set) if close failed.
-  bool Close() {
-    int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
+}  // namespace
 
- private:
-  int fd_;
-};
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool UniqueFd::Close() {
+  const int fd = fd_;
+  fd_ = -1;
+  return ::close(fd) == 0;
+}
+
+Status WriteAll(int fd, ByteView data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(std::strerror(errno));
+    }
+    data = data.subspan(static_cast<std::size_t>(n));
+  }
+  return Status::OK();
+}
 
 std::string DirectoryOf(const std::string& path) {
   auto slash = path.rfind('/');
@@ -44,10 +47,8 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-}  // namespace
-
 Status SyncDirectory(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return Errno("cannot open directory", dir);
   if (::fsync(fd.get()) != 0) return Errno("cannot sync directory", dir);
   return Status::OK();
@@ -60,19 +61,10 @@ Status WriteFile(const std::string& path, ByteView data, mode_t mode, bool sync)
   const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
                           std::to_string(counter.fetch_add(1));
   {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (fd.get() < 0) return Errno("cannot create", tmp);
-    std::size_t done = 0;
-    Status status;
-    while (done < data.size()) {
-      ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        status = Errno("cannot write", tmp);
-        break;
-      }
-      done += static_cast<std::size_t>(n);
-    }
+    Status status = WriteAll(fd.get(), data);
+    if (!status.ok()) status = Status::IOError("cannot write " + tmp + ": " + status.message());
     if (status.ok() && sync && ::fsync(fd.get()) != 0) status = Errno("cannot sync", tmp);
     if (status.ok() && !fd.Close()) status = Errno("cannot close", tmp);
     if (!status.ok()) {
@@ -99,7 +91,7 @@ Status WriteFileAtomically(const std::string& path, ByteView data, mode_t mode) 
 }
 
 Result<std::string> ReadWholeFile(const std::string& path, std::size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Status::NotFound("no such file: " + path);
     return Errno("cannot open", path);

@@ -46,9 +46,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <vector>
 
+#include "certledger/file_util.h"
 #include "certledger/sha256.h"
 #include "certledger/utf8.h"
 
@@ -176,49 +176,12 @@ Result<NamedSecretKey> ParseSignerKeyText(std::string_view text) {
 
 // ---- Files ----
 
-// An open file descriptor, closed when destroyed.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports the result (close can report a write error).
-  int Close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
-
 std::string Errno() { return std::strerror(errno); }
-
-Status WriteAll(int fd, ByteView data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IOError(Errno());
-    }
-    data = data.subspan(static_cast<std::size_t>(n));
-  }
-  return Status::OK();
-}
-
-void SyncDirectoryOf(const std::string& path) {
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  // Best effort: the file itself is synced; some file systems refuse this.
-  if (fd.get() >= 0) (void)::fsync(fd.get());
-}
 
 // Creates `path` (never overwriting), writes `content`, syncs it. On any
 // failure after creation the file is removed.
 Status WriteNewFile(const std::string& path, ByteView content, mode_t mode) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
   if (fd.get() < 0) {
     if (errno == EEXIST) {
       return Status::AlreadyExists("key file " + path + " already exists; not overwriting it");
@@ -232,21 +195,22 @@ Status WriteNewFile(const std::string& path, ByteView content, mode_t mode) {
     s = s.Annotate("cannot write key file " + path);
   } else if (::fsync(fd.get()) != 0) {
     s = Status::IOError("cannot sync key file " + path + ": " + Errno());
-  } else if (fd.Close() != 0) {
+  } else if (!fd.Close()) {
     s = Status::IOError("cannot close key file " + path + ": " + Errno());
   }
   if (!s.ok()) {
     ::unlink(path.c_str());
     return s;
   }
-  SyncDirectoryOf(path);
+  // Best effort: the file itself is synced; some file systems refuse this.
+  (void)SyncDirectory(DirectoryOf(path));
   return Status::OK();
 }
 
 // Reads a whole key file into guarded memory. `secret` files must have no
 // group or other permission bits.
 Result<SecureBuffer> ReadKeyFile(const std::string& path, bool secret) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Status::NotFound("key file " + path + " does not exist");
     return Status::IOError("cannot open key file " + path + ": " + Errno());

@@ -39,13 +39,16 @@ struct LedgerStore::Impl {
   // after a successful write, so a failed commit leaves it as it was.
   CompactRange range;
   store::TileEdge edge;
-  // A write failed: RocksDB refuses writes until Resume() succeeds.
-  bool write_failed = false;
-  // The error of the last failed write or resume; OK once one succeeds.
+  // The error of the last failed write or resume; OK once a write
+  // succeeds. Not OK: RocksDB refuses writes until Resume() succeeds.
   // Guarded by error_mu (not commit_mu, which a commit holds while it syncs).
   mutable std::mutex error_mu;
   Status write_error;
 
+  Status WriteError() const {
+    std::lock_guard lock(error_mu);
+    return write_error;
+  }
   void SetWriteError(Status s) {
     std::lock_guard lock(error_mu);
     write_error = std::move(s);
@@ -279,10 +282,7 @@ Result<LedgerStore> LedgerStore::OpenSecondary(const std::string& path,
 
 Result<LedgerSnapshot> LedgerStore::Snapshot() const { return store::LoadSnapshot(impl_->db); }
 
-Status LedgerStore::write_error() const {
-  std::lock_guard lock(impl_->error_mu);
-  return impl_->write_error;
-}
+Status LedgerStore::write_error() const { return impl_->WriteError(); }
 
 Status LedgerStore::CatchUp() {
   if (!impl_->db->secondary) {
@@ -375,7 +375,8 @@ Result<CommittedTree> LedgerStore::Commit(const CommitBatch& batch, const Checkp
   // Resume(), which flushes the memtables to new table files and starts a
   // new write-ahead log, so the failed batch is not replayed later. Resume()
   // fails for as long as the disk is still full or read-only.
-  if (impl_->write_failed) {
+  const bool recovering = !impl_->WriteError().ok();
+  if (recovering) {
     const rocksdb::Status resumed = db.db->Resume();
     Status s = resumed.ok() || resumed.severity() < rocksdb::Status::kFatalError
                    ? StorageError(resumed, "recovering from a failed write")
@@ -386,17 +387,15 @@ Result<CommittedTree> LedgerStore::Commit(const CommitBatch& batch, const Checkp
       impl_->SetWriteError(s);
       return s;
     }
-    impl_->write_failed = false;
   }
   rocksdb::WriteOptions options;
   options.sync = true;
   if (Status written = StorageError(db.db->Write(options, &wb), "committing to the ledger store");
       !written.ok()) {
-    impl_->write_failed = true;
     impl_->SetWriteError(written);
     return written;
   }
-  impl_->SetWriteError(Status::OK());
+  if (recovering) impl_->SetWriteError(Status::OK());
   impl_->range = std::move(range);
   impl_->edge = std::move(edge);
   return CommittedTree{first, impl_->range.size(), root};

@@ -15,6 +15,30 @@
 
 namespace certledger {
 
+// An open file descriptor, closed when destroyed (a negative one is none).
+// Not copyable.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return fd_; }
+  // Closes now; false (errno set) if close failed, which can report a
+  // write error.
+  bool Close();
+
+ private:
+  int fd_;
+};
+
+// Writes all of `data` to `fd`, retrying short writes and EINTR. IOError
+// with the system's message (the caller names the file).
+[[nodiscard]] Status WriteAll(int fd, ByteView data);
+
+// The directory part of `path` ("." for a bare name).
+std::string DirectoryOf(const std::string& path);
+
 // Writes `data` to `path` through a temporary file in the same directory:
 // write, fsync, rename over `path`, fsync the directory. When it returns OK
 // the file is durable with exactly `data`; on failure `path` is unchanged.

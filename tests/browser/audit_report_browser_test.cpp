@@ -10,27 +10,12 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "browser/chromium_util.h"
 #include "cli/audit_report_fixture.h"
 #include "cli/cli_test_util.h"
 
 namespace certledger::test {
 namespace {
-
-constexpr const char* kChromiumProgram = "/usr/bin/chromium";
-
-std::string ReportChromium(const std::string& profile, const std::string& what,
-                           const std::string& url) {
-  return "timeout -k 5 90 " + std::string(kChromiumProgram) +
-         " --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions"
-         " --user-data-dir=" +
-         profile + " " + what + " '" + url + "'";
-}
-
-std::uint32_t PngUint32(const std::string& s, std::size_t at) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
-  return v;
-}
 
 std::size_t Occurrences(const std::string& text, const std::string& part) {
   std::size_t n = 0;
@@ -44,8 +29,8 @@ std::size_t Occurrences(const std::string& text, const std::string& part) {
 
 TEST_CASE("chromium: the audit report renders its charts and findings offline",
           "[browser][audit]") {
-  if (::access(kChromiumProgram, X_OK) != 0) {
-    WARN("skipped: " << kChromiumProgram << " is not installed");
+  if (::access(kChromium, X_OK) != 0) {
+    WARN("skipped: " << kChromium << " is not installed");
     return;
   }
   const std::string dir = TempDir("browser_audit_report");
@@ -65,7 +50,7 @@ TEST_CASE("chromium: the audit report renders its charts and findings offline",
   REQUIRE(std::filesystem::exists(html));
   const std::string url = "file://" + html;
 
-  const Output dom = Shell(ReportChromium(dir + "/profile", "--dump-dom", url));
+  const Output dom = Shell(ChromiumCommand(dir + "/profile", "--dump-dom", url));
   INFO(dom.err.substr(0, 2000));
   INFO(dom.out.substr(0, 3000));
   REQUIRE(dom.exit_code == 0);
@@ -89,7 +74,7 @@ TEST_CASE("chromium: the audit report renders its charts and findings offline",
   CHECK(Occurrences(dom.out, "<测试") == 0);
   CHECK(Occurrences(dom.out, "<script") == 0);
 
-  const Output png = Shell(ReportChromium(
+  const Output png = Shell(ChromiumCommand(
       dir + "/profile", "--screenshot=" + shot + " --window-size=1280,2000 --hide-scrollbars",
       url));
   INFO(png.err.substr(0, 2000));
@@ -99,8 +84,8 @@ TEST_CASE("chromium: the audit report renders its charts and findings offline",
   REQUIRE(image.size() > 33);
   CHECK(image.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);  // ISO/IEC 15948 5.2
   CHECK(image.compare(12, 4, "IHDR") == 0);              // 11.2.2: width, height
-  CHECK(PngUint32(image, 16) == 1280);
-  CHECK(PngUint32(image, 20) == 2000);
+  CHECK(BigEndian32(image, 16) == 1280);
+  CHECK(BigEndian32(image, 20) == 2000);
   // Text and charts, not a blank page (which compresses to a few KB).
   CHECK(image.size() > 40000);
   std::filesystem::remove_all(dir);

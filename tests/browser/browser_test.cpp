@@ -22,6 +22,7 @@
 #include "certledger/key_file.h"
 #include "certledger/qr_payload.h"
 #include "certledger/record.h"
+#include "browser/chromium_util.h"
 #include "cli/cli_test_util.h"
 #include "cli/serve_process.h"
 #include "ledger/test_world.h"
@@ -30,8 +31,6 @@ namespace certledger::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr const char *kChromium = "/usr/bin/chromium";
 
 // POSTs a record; the HTTP status.
 int PostRecord(std::uint16_t port, const Bytes &record) {
@@ -80,19 +79,9 @@ std::string Fragment(const Bytes &record, const std::vector<Disclosure> &disclos
   return *fragment;
 }
 
-// Chromium's command line: headless, its own profile, bounded by timeout(1).
+// Chromium with time for the page's script to fetch the verdict.
 std::string Chromium(const std::string &profile, const std::string &what, const std::string &url) {
-  return "timeout -k 5 90 " + std::string(kChromium) +
-         " --headless --no-sandbox --disable-gpu --no-first-run "
-         "--disable-extensions"
-         " --user-data-dir=" +
-         profile + " --virtual-time-budget=5000 " + what + " '" + url + "'";
-}
-
-std::uint32_t BigEndian32(const std::string &s, std::size_t at) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
-  return v;
+  return ChromiumCommand(profile, "--virtual-time-budget=5000 " + what, url);
 }
 
 // A screenshot, decoded just enough to look at its pixels: 8-bit RGB or

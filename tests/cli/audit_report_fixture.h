@@ -106,18 +106,10 @@ inline AuditReportLedger BuildAuditReportLedger(const std::string& dir) {
                             "6-18-01-01", now - 2 * kDay));
     }
     for (std::uint64_t i = 0; i < 5; ++i) {
-      Certificate title = World::SkillCertificate(
+      const Certificate title = World::TitleCertificate(
           "GT-2026-" + std::to_string(month) + std::to_string(i),
-          i % 2 ? Level::kIntermediate : Level::kDeputySenior);
-      title.type = CertificateType::kTitle;
-      title.route = Route::kReview;
-      title.occupation.clear();
-      title.occupation_name.clear();
-      title.work_type.clear();
-      title.project.clear();
-      title.series = i % 3 == 0 ? "accounting" : "engineering";
-      title.specialty = "integrated circuits";
-      title.committee = "伽马工程职称评审委员会";
+          i % 2 ? Level::kIntermediate : Level::kDeputySenior,
+          i % 3 == 0 ? "accounting" : "engineering", "伽马工程职称评审委员会");
       batch.push_back(w.Sign(title, w.alpha2, now - kDay, "gamma-institute"));
       ++out.certificates["gamma-institute"];
       ++out.titles;

@@ -23,6 +23,7 @@
 #include "certledger/record.h"
 #include "cli/cli_test_util.h"
 #include "cli/serve_process.h"
+#include "ledger/test_world.h"
 
 namespace certledger::test {
 namespace {
@@ -31,19 +32,13 @@ using namespace std::chrono_literals;
 
 using Process = ServeProcess;
 
-// An accreditation of `body` with `key`, signed by the regulator, as bytes.
+// An accreditation of `body` with `key` (the example body's scope and
+// validity), signed by the regulator at `iat`, as bytes.
 std::string Accreditation(const NamedSecretKey& regulator, const std::string& body,
                           const PublicKey& key, std::uint64_t iat) {
-  const auto now = static_cast<std::uint64_t>(std::time(nullptr));
-  certledger::Accreditation a;
+  certledger::Accreditation a =
+      ExampleBodyAccreditation(key, static_cast<std::uint64_t>(std::time(nullptr)));
   a.body = body;
-  a.name_zh = "测试机构";
-  a.name_en = "Test body";
-  a.keys.push_back(AccreditedKey{key, now - 86400, std::nullopt, std::nullopt});
-  a.scope.occupations = {"6-18-01-01"};
-  a.scope.levels = {Level::kSkill1};
-  a.from = now - 86400;
-  a.until = now + 365 * 86400;
   auto record = SignRecord(a, cwt::Claims{regulator.name, iat, std::nullopt, {}}, regulator.key);
   REQUIRE(record.ok());
   return ToString(record->bytes);

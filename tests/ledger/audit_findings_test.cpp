@@ -317,17 +317,8 @@ TEST_CASE("audit findings: serials going backwards or jumping more than 1000",
 TEST_CASE("audit findings: statistics by occupation, series, level and month",
           "[audit][findings]") {
   Fixture f;
-  Certificate title;
-  title = World::SkillCertificate("T-2026-0001", Level::kIntermediate);
-  title.type = CertificateType::kTitle;
-  title.route = Route::kReview;
-  title.occupation.clear();
-  title.occupation_name.clear();
-  title.work_type.clear();
-  title.project.clear();
-  title.series = "engineering";
-  title.specialty = "integrated circuits";
-  title.committee = "Alpha engineering committee";
+  const Certificate title = World::TitleCertificate("T-2026-0001", Level::kIntermediate,
+                                                    "engineering", "Alpha engineering committee");
   f.Submit({f.w.Certify(Number("0001", 1), f.w.alpha, kT0 + 9 * kDay, "alpha-works",
                         Level::kSkill2),
             f.w.Certify(Number("0001", 2), f.w.alpha, kT0 + 9 * kDay, "alpha-works",

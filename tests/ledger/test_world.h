@@ -113,6 +113,23 @@ struct World {
     return c;
   }
 
+  // A professional title by review in `series` (integrated circuits), with
+  // SkillCertificate's holder and dates.
+  static Certificate TitleCertificate(const std::string& number, Level level,
+                                      const std::string& series, const std::string& committee) {
+    Certificate c = SkillCertificate(number, level);
+    c.type = CertificateType::kTitle;
+    c.route = Route::kReview;
+    c.occupation.clear();
+    c.occupation_name.clear();
+    c.work_type.clear();
+    c.project.clear();
+    c.series = series;
+    c.specialty = "integrated circuits";
+    c.committee = committee;
+    return c;
+  }
+
   Bytes Certify(const std::string& number, const NamedSecretKey& key,
                 std::uint64_t iat = kT0 + 5 * kDay, const std::string& iss = "",
                 Level level = Level::kSkill1, const std::string& occupation = "6-18-01-01") {
