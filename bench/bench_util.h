@@ -8,10 +8,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -79,6 +82,23 @@ inline double SequencerCpuSeconds() {
     if (v.size() > 12) total += (std::stod(v[11]) + std::stod(v[12])) / tick;
   }
   return total;
+}
+
+// Calls of `op` per second: `op` runs in batches (doubling while they are
+// short) until `seconds` of wall-clock time have passed.
+inline double RatePerSecond(const std::function<void()>& op, double seconds) {
+  using Clock = std::chrono::steady_clock;
+  std::uint64_t count = 0;
+  std::uint64_t batch = 16;
+  const Clock::time_point start = Clock::now();
+  double elapsed = 0;
+  do {
+    for (std::uint64_t i = 0; i < batch; ++i) op();
+    count += batch;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    if (elapsed < seconds / 10) batch *= 2;
+  } while (elapsed < seconds);
+  return static_cast<double>(count) / elapsed;
 }
 
 }  // namespace certledger::bench

@@ -14,19 +14,18 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 
+#include "bench_util.h"
 #include "certledger/bytes.h"
 #include "certledger/ed25519.h"
 #include "certledger/sha256.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using certledger::Bytes;
 
 constexpr double kRunSeconds = 0.3;
@@ -35,27 +34,12 @@ constexpr int kRounds = 2;
 // Keeps results observable so that the compiler cannot drop the work.
 volatile std::uint8_t g_sink = 0;
 
-// Operations per second of `op`, run in batches until kRunSeconds pass.
-double Rate(const std::function<void()>& op) {
-  std::uint64_t count = 0;
-  std::uint64_t batch = 16;
-  Clock::time_point start = Clock::now();
-  double elapsed = 0;
-  do {
-    for (std::uint64_t i = 0; i < batch; ++i) op();
-    count += batch;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    if (elapsed < kRunSeconds / 10) batch *= 2;
-  } while (elapsed < kRunSeconds);
-  return static_cast<double>(count) / elapsed;
-}
-
 void Compare(const char* name, const std::function<void()>& ours,
              const std::function<void()>& raw, const char* raw_name) {
   double best_ours = 0, best_raw = 0;
   for (int r = 0; r < kRounds; ++r) {
-    best_ours = std::max(best_ours, Rate(ours));
-    best_raw = std::max(best_raw, Rate(raw));
+    best_ours = std::max(best_ours, certledger::bench::RatePerSecond(ours, kRunSeconds));
+    best_raw = std::max(best_raw, certledger::bench::RatePerSecond(raw, kRunSeconds));
   }
   std::printf("%-28s %12.0f   %-30s %12.0f   %5.2f\n", name, best_ours, raw_name, best_raw,
               best_ours / best_raw);

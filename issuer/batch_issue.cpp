@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
@@ -220,8 +221,10 @@ Result<BatchReport> IssueBatch(const BatchPlan& plan, const IssuerProfile& profi
   Report(options, "store", 0, stored.size());
   for (std::size_t start = 0; start < stored.size(); start += kStoreChunk) {
     const std::size_t end = std::min(stored.size(), start + kStoreChunk);
-    std::vector<StoredCertificate> chunk(stored.begin() + static_cast<std::ptrdiff_t>(start),
-                                         stored.begin() + static_cast<std::ptrdiff_t>(end));
+    // Moved: from here on the store holds them (rows[] below points there).
+    std::vector<StoredCertificate> chunk(
+        std::make_move_iterator(stored.begin() + static_cast<std::ptrdiff_t>(start)),
+        std::make_move_iterator(stored.begin() + static_cast<std::ptrdiff_t>(end)));
     CL_RETURN_IF_ERROR(store.Append(std::move(chunk), {}));
     Report(options, "store", end, stored.size());
   }

@@ -220,6 +220,48 @@ TEST_CASE("record: SignRecord makes a random 16-byte cti for non-certificates", 
         "record: cti of revocation must be 16 bytes, got 3");
 }
 
+// SignRecord assembles its result from the parts it encoded instead of
+// parsing the bytes back; the two must be the same value, field by field.
+void CheckSameAsParsed(const RecordBody& body, const cwt::Claims& claims) {
+  Result<SignedRecord> made = SignRecord(body, claims, testing::Key1());
+  REQUIRE(made.ok());
+  Result<SignedRecord> parsed = ParseRecord(made->bytes);
+  REQUIRE(parsed.ok());
+  CHECK(made->bytes == parsed->bytes);
+  CHECK(made->cose.protected_bytes == parsed->cose.protected_bytes);
+  CHECK(made->cose.protected_header == parsed->cose.protected_header);
+  CHECK(made->cose.unprotected_header == parsed->cose.unprotected_header);
+  CHECK(made->cose.payload == parsed->cose.payload);
+  CHECK(made->cose.signature == parsed->cose.signature);
+  CHECK(made->cose.alg == parsed->cose.alg);
+  CHECK(made->cose.tagged == parsed->cose.tagged);
+  CHECK(made->kid == parsed->kid);
+  CHECK(made->claims == parsed->claims);
+  CHECK(made->kind == parsed->kind);
+  CHECK(made->body == parsed->body);
+  CHECK(VerifyRecordSignature(*made, testing::Key1().public_key()).ok());
+}
+
+TEST_CASE("record: SignRecord's value is what ParseRecord reads from its bytes", "[record]") {
+  CheckSameAsParsed(testing::SampleAccreditation(), testing::AccreditationClaims());
+  CheckSameAsParsed(testing::SampleSkillCertificate(), testing::CertificateClaims());
+  CheckSameAsParsed(testing::SampleTitleCertificate(), testing::CertificateClaims());
+  CheckSameAsParsed(testing::SampleRevocation(), testing::RevocationClaims());
+  cwt::Claims with_exp = testing::CertificateClaims();
+  with_exp.exp = with_exp.iat + 86400;
+  CheckSameAsParsed(testing::SampleSkillCertificate(), with_exp);
+}
+
+TEST_CASE("record: SignRecord refuses a record over the size limit", "[record]") {
+  Accreditation a = testing::SampleAccreditation();
+  // About 70 KB of occupation codes: each is valid, the whole is too large.
+  for (int i = 0; i < 7000; ++i) a.scope.occupations.push_back("6-18-01-" + std::to_string(i));
+  Result<SignedRecord> r = SignRecord(a, testing::AccreditationClaims(), testing::Key1());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind("record: ", 0) == 0);
+  CHECK(r.status().message().find("bytes exceed the limit of 65521") != std::string::npos);
+}
+
 TEST_CASE("record: display names and codes", "[record]") {
   CHECK(LevelNameZh(Level::kSkill1) == "一级/高级技师");
   CHECK(LevelNameEn(Level::kSkill1) == "Level 1 / Senior Technician");
