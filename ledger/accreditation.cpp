@@ -39,7 +39,7 @@ Result<AccreditedKey> ReadKey(const FieldReader& parent, const cbor::Value& valu
   std::string path = "keys[" + std::to_string(index) + "].";
   CL_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(parent.what(), path, value));
   AccreditedKey key;
-  CL_ASSIGN_OR_RETURN(Bytes pk, r.FixedBytes("pk", kEd25519PublicKeySize));
+  CL_ASSIGN_OR_RETURN(ByteView pk, r.FixedBytesView("pk", kEd25519PublicKeySize));
   CL_ASSIGN_OR_RETURN(key.public_key, PublicKey::FromBytes(pk));
   CL_ASSIGN_OR_RETURN(key.from, r.Uint("from"));
   CL_ASSIGN_OR_RETURN(key.until, r.OptionalUint("until"));
@@ -123,9 +123,9 @@ Result<Accreditation> DecodeAccreditation(const cbor::Value& body) {
   CL_ASSIGN_OR_RETURN(a.from, r.Uint("from"));
   CL_ASSIGN_OR_RETURN(a.until, r.Uint("until"));
   if (a.until <= a.from) return r.Error("until", "not after \"from\"");
-  CL_ASSIGN_OR_RETURN(std::string status, r.Text("status"));
+  CL_ASSIGN_OR_RETURN(std::string_view status, r.TextView("status"));
   std::optional<AccreditationStatus> st = ParseAccreditationStatus(status);
-  if (!st) return r.Error("status", "unknown status \"" + status + "\"");
+  if (!st) return r.Error("status", "unknown status \"" + std::string(status) + "\"");
   a.status = *st;
   CL_RETURN_IF_ERROR(r.Finish());
   return a;

@@ -68,12 +68,48 @@ std::size_t MakeHead(std::uint8_t major, std::uint64_t argument, std::uint8_t* o
 }
 
 void WriteHead(std::uint8_t major, std::uint64_t argument, Bytes& out) {
+  if (argument < 24) {
+    out.push_back(static_cast<std::uint8_t>((major << 5) | argument));
+    return;
+  }
   std::uint8_t head[kMaxHeadSize];
   const std::size_t size = MakeHead(major, argument, head);
   out.insert(out.end(), head, head + size);
 }
 
+std::size_t HeadSize(std::uint64_t argument) {
+  return argument < 24 ? 1 : argument <= 0xff ? 2 : argument <= 0xffff ? 3
+                         : argument <= 0xffffffff ? 5 : 9;
+}
+
 }  // namespace
+
+std::size_t Codec::EncodedSize(const Value& v) {
+  switch (v.type_) {
+    case Type::kUnsigned:
+    case Type::kNegative:
+      return HeadSize(v.u_);
+    case Type::kBytes:
+    case Type::kText:
+      return HeadSize(v.str().size()) + v.str().size();
+    case Type::kArray: {
+      std::size_t size = HeadSize(v.items().size());
+      for (const Value& item : v.items()) size += EncodedSize(item);
+      return size;
+    }
+    case Type::kMap: {
+      std::size_t size = HeadSize(v.entries().size());
+      for (const auto& [key, value] : v.entries()) size += EncodedSize(key) + EncodedSize(value);
+      return size;
+    }
+    case Type::kTag:
+      return HeadSize(v.u_) + EncodedSize(v.items().front());
+    case Type::kBool:
+    case Type::kNull:
+      return 1;
+  }
+  return 0;
+}
 
 void Codec::EncodeTo(const Value& v, Bytes& out) {
   switch (v.type_) {
@@ -85,23 +121,23 @@ void Codec::EncodeTo(const Value& v, Bytes& out) {
       break;
     case Type::kBytes:
     case Type::kText:
-      WriteHead(v.type_ == Type::kBytes ? kMajorBytes : kMajorText, v.s_.size(), out);
-      out.insert(out.end(), v.s_.begin(), v.s_.end());
+      WriteHead(v.type_ == Type::kBytes ? kMajorBytes : kMajorText, v.str().size(), out);
+      out.insert(out.end(), v.str().begin(), v.str().end());
       break;
     case Type::kArray:
-      WriteHead(kMajorArray, v.items_.size(), out);
-      for (const Value& item : v.items_) EncodeTo(item, out);
+      WriteHead(kMajorArray, v.items().size(), out);
+      for (const Value& item : v.items()) EncodeTo(item, out);
       break;
     case Type::kMap:
-      WriteHead(kMajorMap, v.entries_.size(), out);
-      for (const auto& [key, value] : v.entries_) {
+      WriteHead(kMajorMap, v.entries().size(), out);
+      for (const auto& [key, value] : v.entries()) {
         EncodeTo(key, out);
         EncodeTo(value, out);
       }
       break;
     case Type::kTag:
       WriteHead(kMajorTag, v.u_, out);
-      EncodeTo(v.items_.front(), out);
+      EncodeTo(v.items().front(), out);
       break;
     case Type::kBool:
       out.push_back(v.u_ != 0 ? kTrue : kFalse);
@@ -123,8 +159,8 @@ bool Codec::Flatten(const Value& v, FlatKey& key) {
     case Type::kBytes:
     case Type::kText:
       key.head_size =
-          MakeHead(v.type_ == Type::kBytes ? kMajorBytes : kMajorText, v.s_.size(), key.head);
-      key.payload = v.s_;
+          MakeHead(v.type_ == Type::kBytes ? kMajorBytes : kMajorText, v.str().size(), key.head);
+      key.payload = v.str();
       return true;
     case Type::kBool:
       key.head[0] = v.u_ != 0 ? kTrue : kFalse;
@@ -139,21 +175,68 @@ bool Codec::Flatten(const Value& v, FlatKey& key) {
   }
 }
 
+int Codec::CompareFlat(const FlatKey& a, const FlatKey& b) {
+  if (a.head[0] != b.head[0]) return a.head[0] < b.head[0] ? -1 : 1;
+  // Same initial byte: same major type and argument width, so equal sizes.
+  const int c = std::memcmp(a.head + 1, b.head + 1, a.head_size - 1);
+  if (c != 0) return c;
+  // Same head: strings of one type and one length, or the same integer.
+  return CompareBytes(AsBytes(a.payload), AsBytes(b.payload));
+}
+
+Codec::FlatKey Codec::FlatText(std::string_view s) {
+  FlatKey key;
+  key.head_size = MakeHead(kMajorText, s.size(), key.head);
+  key.payload = s;
+  return key;
+}
+
+Codec::FlatKey Codec::FlatInt(std::int64_t n) {
+  FlatKey key;
+  key.head_size = n >= 0 ? MakeHead(kMajorUnsigned, static_cast<std::uint64_t>(n), key.head)
+                         : MakeHead(kMajorNegative, static_cast<std::uint64_t>(-(n + 1)), key.head);
+  return key;
+}
+
 // Orders keys as RFC 8949 section 4.2.1 does: bytewise by their encodings.
 // Keys without nested items (the usual integers and strings) are compared
 // without encoding them into a buffer.
 int Codec::CompareKeys(const Value& a, const Value& b) {
   FlatKey fa, fb;
-  if (Flatten(a, fa) && Flatten(b, fb)) {
-    if (fa.head[0] != fb.head[0]) return fa.head[0] < fb.head[0] ? -1 : 1;
-    // Same initial byte: same major type and argument width, so equal sizes.
-    const int c = std::memcmp(fa.head + 1, fb.head + 1, fa.head_size - 1);
-    if (c != 0) return c;
-    // Same head: strings of one type and one length, or the same integer.
-    return CompareBytes(AsBytes(fa.payload), AsBytes(fb.payload));
-  }
+  if (Flatten(a, fa) && Flatten(b, fb)) return CompareFlat(fa, fb);
   return CompareBytes(Encode(a), Encode(b));
 }
+
+int Codec::CompareKeyTo(const Value& a, const FlatKey& b) {
+  // Fast path for the common short text key against a short probe: the
+  // one-byte heads hold major type and length.
+  if (a.type_ == Type::kText && a.str().size() < 24 && b.head_size == 1) {
+    const auto head = static_cast<std::uint8_t>((kMajorText << 5) | a.str().size());
+    if (head != b.head[0]) return head < b.head[0] ? -1 : 1;
+    // Equal heads: equal lengths.
+    return a.str().empty() ? 0 : std::memcmp(a.str().data(), b.payload.data(), a.str().size());
+  }
+  FlatKey fa;
+  if (Flatten(a, fa)) return CompareFlat(fa, b);
+  Bytes encoded_b(b.head, b.head + b.head_size);
+  encoded_b.insert(encoded_b.end(), b.payload.begin(), b.payload.end());
+  return CompareBytes(Encode(a), encoded_b);
+}
+
+namespace {
+
+// The entry of `entries` (in canonical order) whose key encodes as `key`.
+const Value::Entry* FindFlat(const std::vector<Value::Entry>& entries,
+                             const Codec::FlatKey& key) {
+  auto it = std::lower_bound(entries.begin(), entries.end(), key,
+                             [](const Value::Entry& entry, const Codec::FlatKey& k) {
+                               return Codec::CompareKeyTo(entry.first, k) < 0;
+                             });
+  if (it == entries.end() || Codec::CompareKeyTo(it->first, key) != 0) return nullptr;
+  return &*it;
+}
+
+}  // namespace
 
 // ---- Value -----------------------------------------------------------------
 
@@ -187,27 +270,28 @@ Value Value::Negative(std::uint64_t n) {
 Value Value::Bytes(ByteView b) {
   Value v;
   v.type_ = Type::kBytes;
-  v.s_.assign(AsChars(b));
+  v.data_.emplace<std::string>(AsChars(b));
   return v;
 }
 
 Value Value::Text(std::string_view s) {
   Value v;
   v.type_ = Type::kText;
-  v.s_.assign(s);
+  v.data_.emplace<std::string>(s);
   return v;
 }
 
 Value Value::MakeArray(Array items) {
   Value v;
   v.type_ = Type::kArray;
-  v.items_ = std::move(items);
+  v.data_.emplace<Array>(std::move(items));
   return v;
 }
 
 Value Value::MakeMap() {
   Value v;
   v.type_ = Type::kMap;
+  v.data_.emplace<std::vector<Entry>>();
   return v;
 }
 
@@ -215,7 +299,7 @@ Value Value::Tag(std::uint64_t tag, Value inner) {
   Value v;
   v.type_ = Type::kTag;
   v.u_ = tag;
-  v.items_.push_back(std::move(inner));
+  v.data_.emplace<Array>().push_back(std::move(inner));
   return v;
 }
 
@@ -234,12 +318,12 @@ std::optional<std::int64_t> Value::int64() const {
 
 ByteView Value::bytes() const {
   Require(type_ == Type::kBytes);
-  return AsBytes(s_);
+  return AsBytes(str());
 }
 
 std::string_view Value::text() const {
   Require(type_ == Type::kText);
-  return s_;
+  return str();
 }
 
 bool Value::boolean() const {
@@ -249,17 +333,17 @@ bool Value::boolean() const {
 
 const Value::Array& Value::array() const {
   Require(type_ == Type::kArray);
-  return items_;
+  return items();
 }
 
 Value::Array& Value::array() {
   Require(type_ == Type::kArray);
-  return items_;
+  return items();
 }
 
 const std::vector<Value::Entry>& Value::map() const {
   Require(type_ == Type::kMap);
-  return entries_;
+  return entries();
 }
 
 std::uint64_t Value::tag() const {
@@ -269,23 +353,28 @@ std::uint64_t Value::tag() const {
 
 const Value& Value::tagged() const {
   Require(type_ == Type::kTag);
-  return items_.front();
+  return items().front();
+}
+
+Value& Value::tagged() {
+  Require(type_ == Type::kTag);
+  return items().front();
 }
 
 Value& Value::Set(Value key, Value value) {
   Require(type_ == Type::kMap);
   // Fast path: keys added in canonical order go to the end.
-  if (entries_.empty() || Codec::CompareKeys(entries_.back().first, key) < 0) {
-    entries_.emplace_back(std::move(key), std::move(value));
+  if (entries().empty() || Codec::CompareKeys(entries().back().first, key) < 0) {
+    entries().emplace_back(std::move(key), std::move(value));
     return *this;
   }
   auto it = std::lower_bound(
-      entries_.begin(), entries_.end(), key,
+      entries().begin(), entries().end(), key,
       [](const Entry& entry, const Value& k) { return Codec::CompareKeys(entry.first, k) < 0; });
-  if (it != entries_.end() && Codec::CompareKeys(it->first, key) == 0) {
+  if (it != entries().end() && Codec::CompareKeys(it->first, key) == 0) {
     it->second = std::move(value);
   } else {
-    entries_.emplace(it, std::move(key), std::move(value));
+    entries().emplace(it, std::move(key), std::move(value));
   }
   return *this;
 }
@@ -293,20 +382,83 @@ Value& Value::Set(Value key, Value value) {
 const Value* Value::Find(const Value& key) const {
   if (type_ != Type::kMap) return nullptr;
   auto it = std::lower_bound(
-      entries_.begin(), entries_.end(), key,
+      entries().begin(), entries().end(), key,
       [](const Entry& entry, const Value& k) { return Codec::CompareKeys(entry.first, k) < 0; });
-  if (it == entries_.end() || Codec::CompareKeys(it->first, key) != 0) return nullptr;
+  if (it == entries().end() || Codec::CompareKeys(it->first, key) != 0) return nullptr;
   return &it->second;
 }
 
+const Value::Entry* Value::FindEntry(std::int64_t key) const {
+  if (type_ != Type::kMap) return nullptr;
+  return FindFlat(entries(), Codec::FlatInt(key));
+}
+
+const Value::Entry* Value::FindEntry(std::string_view key) const {
+  if (type_ != Type::kMap) return nullptr;
+  if (key.size() >= 24) return FindFlat(entries(), Codec::FlatText(key));
+  // Short text, the usual field name: the order is by encoded head (major
+  // type, then length), then by bytes; see Codec::CompareKeyTo.
+  const auto head = static_cast<std::uint8_t>((kMajorText << 5) | key.size());
+  const Codec::FlatKey flat = Codec::FlatText(key);
+  const std::vector<Entry>& all = entries();
+  std::size_t low = 0, high = all.size();
+  while (low < high) {
+    const std::size_t mid = low + (high - low) / 2;
+    const Value& k = all[mid].first;
+    int order;
+    if (k.type_ == Type::kText && k.str().size() < 24) {
+      const auto k_head = static_cast<std::uint8_t>((kMajorText << 5) | k.str().size());
+      order = k_head != head ? (k_head < head ? -1 : 1)
+                             : key.empty() ? 0 : std::memcmp(k.str().data(), key.data(), key.size());
+    } else {
+      order = Codec::CompareKeyTo(k, flat);
+    }
+    if (order == 0) return &all[mid];
+    if (order < 0) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return nullptr;
+}
+
+const Value* Value::Find(std::int64_t key) const {
+  const Entry* entry = FindEntry(key);
+  return entry != nullptr ? &entry->second : nullptr;
+}
+
+const Value* Value::Find(std::string_view key) const {
+  const Entry* entry = FindEntry(key);
+  return entry != nullptr ? &entry->second : nullptr;
+}
+
+Value* Value::FindMutable(std::int64_t key) {
+  const Entry* entry = FindEntry(key);
+  // The entry is one of this non-const map's own entries.
+  return entry != nullptr ? &entries()[static_cast<std::size_t>(entry - entries().data())].second
+                          : nullptr;
+}
+
+Value* Value::FindMutable(std::string_view key) {
+  const Entry* entry = FindEntry(key);
+  return entry != nullptr ? &entries()[static_cast<std::size_t>(entry - entries().data())].second
+                          : nullptr;
+}
+
 bool operator==(const Value& a, const Value& b) {
-  // Fields a type does not use stay empty, so comparing all of them is exact.
-  return a.type_ == b.type_ && a.u_ == b.u_ && a.s_ == b.s_ && a.items_ == b.items_ &&
-         a.entries_ == b.entries_;
+  // Values of one type hold the same alternative, so comparing it is exact.
+  return a.type_ == b.type_ && a.u_ == b.u_ && a.data_ == b.data_;
+}
+
+void AppendByteString(ByteView b, Bytes& out) {
+  WriteHead(kMajorBytes, b.size(), out);
+  out.insert(out.end(), b.begin(), b.end());
 }
 
 Bytes Encode(const Value& value) {
   Bytes out;
+  out.reserve(Codec::EncodedSize(value));
   Codec::EncodeTo(value, out);
   return out;
 }

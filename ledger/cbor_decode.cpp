@@ -2,13 +2,15 @@
 // cbor.cpp and nothing else. It is iterative (an explicit stack of open
 // arrays, maps and tags), so hostile nesting cannot exhaust the call stack,
 // and it checks every declared length against the remaining input before
-// allocating anything for it.
+// allocating anything for it. Items are built in place in their parent
+// (never moved), and map key order is checked on the keys' encoded bytes in
+// the input, which is exactly the canonical order.
 #include "certledger/cbor.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,16 +31,25 @@ std::string Plural(std::uint64_t n, std::string_view noun) {
 // RFC 3629 section 4, no overlong forms, surrogates or values > U+10FFFF).
 std::size_t FindInvalidUtf8(ByteView bytes) {
   const std::string_view s = AsChars(bytes);
+  const std::size_t size = s.size();
   std::size_t pos = 0;
-  char32_t code_point;
-  while (pos < s.size()) {
-    if (static_cast<std::uint8_t>(s[pos]) < 0x80) {
-      ++pos;  // ASCII, the common case
-    } else if (!NextCodePoint(s, &pos, &code_point)) {
-      return pos;
+  while (pos < size) {
+    // ASCII, the common case: eight bytes at a time, then one at a time.
+    while (size - pos >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + pos, sizeof word);
+      if ((word & 0x8080808080808080u) != 0) break;
+      pos += 8;
     }
+    while (pos < size && static_cast<std::uint8_t>(s[pos]) < 0x80) ++pos;
+    if (pos == size) break;
+    // NextCodePoint leaves `at` unchanged when the sequence is invalid.
+    std::size_t at = pos;
+    char32_t code_point;
+    if (!NextCodePoint(s, &at, &code_point)) return at;
+    pos = at;
   }
-  return s.size();
+  return size;
 }
 
 struct Head {
@@ -48,17 +59,18 @@ struct Head {
   std::size_t offset = 0;  // of the initial byte
 };
 
-// An array, map or tag whose items are still being read.
+// An array, map or tag whose items are still being read. Items are built
+// in place: each container reserves room for its declared count first, so
+// the slots handed out below never move while the container is open.
 struct OpenItem {
   Type type = Type::kArray;  // kArray, kMap or kTag
-  Value container;           // the array or map built so far
-  std::uint64_t tag = 0;
+  Value* container = nullptr;    // the array, map or tag being filled
+  Value* tagged = nullptr;       // kTag: the slot of the tagged item
   std::uint64_t remaining = 0;   // items (array), pairs (map) or 1 (tag) still to read
   std::size_t child_offset = 0;  // where the item being read into this one starts
-  // Maps only: the key waiting for its value, and where the last key's
-  // encoding lies in the input, for the order check.
+  // Maps only: whether the next item is a value (its key has been read),
+  // and where the last key's encoding lies in the input, for the order check.
   bool has_key = false;
-  Value key;
   bool has_previous_key = false;
   std::size_t previous_key_offset = 0;
   std::size_t previous_key_end = 0;
@@ -83,18 +95,22 @@ class Decoder {
   std::uint64_t Remaining() const { return data_.size() - pos_; }
   Status Truncated(std::uint64_t missing, bool at_least) const;
   Status ReadHead(Head& head);
-  Status ReadString(const Head& head);
-  Status OpenContainer(const Head& head);
-  Status ReadSimple(const Head& head);
-  // Adds a finished item to the innermost open item, finishing those that
-  // become complete; the finished top-level item becomes the result.
-  Status Finish(Value item);
+  // The (null) Value the next item is built in.
+  Value& NextSlot();
+  Status ReadString(const Head& head, Value& slot);
+  Status OpenContainer(const Head& head, Value& slot);
+  Status ReadSimple(const Head& head, Value& slot);
+  // Called when the item in the last slot is complete: finishes the open
+  // items that become complete with it; the top-level item completes the
+  // decoding. Checks the order of map keys.
+  Status Finish();
 
   ByteView data_;
   const Limits& limits_;
   std::size_t pos_ = 0;
   std::vector<OpenItem> open_;
-  std::optional<Value> result_;
+  Value root_;
+  bool done_ = false;
 };
 
 Status Decoder::Truncated(std::uint64_t missing, bool at_least) const {
@@ -146,7 +162,21 @@ Status Decoder::ReadHead(Head& head) {
   return Status::OK();
 }
 
-Status Decoder::ReadString(const Head& head) {
+Value& Decoder::NextSlot() {
+  if (open_.empty()) return root_;
+  OpenItem& parent = open_.back();
+  switch (parent.type) {
+    case Type::kTag:
+      return *parent.tagged;
+    case Type::kArray:
+      return parent.container->array().emplace_back();
+    default:
+      if (parent.has_key) return Codec::Entries(*parent.container).back().second;
+      return Codec::Entries(*parent.container).emplace_back().first;
+  }
+}
+
+Status Decoder::ReadString(const Head& head, Value& slot) {
   const bool text = head.major == kMajorText;
   if (head.argument > Remaining()) return Truncated(head.argument - Remaining(), false);
   if (head.argument > limits_.max_string_bytes) {
@@ -161,20 +191,22 @@ Status Decoder::ReadString(const Head& head) {
     if (bad != content.size()) return Malformed("invalid UTF-8 in text string", pos_ + bad);
   }
   pos_ += content.size();
-  return Finish(text ? Value::Text(AsChars(content)) : Value::Bytes(content));
+  Codec::MakeString(slot, text ? Type::kText : Type::kBytes, AsChars(content));
+  return Finish();
 }
 
-Status Decoder::OpenContainer(const Head& head) {
+Status Decoder::OpenContainer(const Head& head, Value& slot) {
   if (open_.size() >= limits_.max_depth) {
     return Exhausted("nesting deeper than " + std::to_string(limits_.max_depth) + " at offset " +
                      std::to_string(head.offset));
   }
   OpenItem item;
+  item.container = &slot;
   if (head.major == kMajorTag) {
     item.type = Type::kTag;
-    item.tag = head.argument;
+    item.tagged = &Codec::MakeTag(slot, head.argument);
     item.remaining = 1;
-    open_.push_back(std::move(item));
+    open_.push_back(item);
     return Status::OK();
   }
   const bool is_map = head.major == kMajorMap;
@@ -192,27 +224,27 @@ Status Decoder::OpenContainer(const Head& head) {
   }
   if (is_map) {
     item.type = Type::kMap;
-    item.container = Value::MakeMap();
-    Codec::Entries(item.container).reserve(count);
+    Codec::MakeMap(slot, count);
   } else {
     item.type = Type::kArray;
-    item.container = Value::MakeArray();
-    item.container.array().reserve(count);
+    Codec::MakeArray(slot, count);
   }
-  if (count == 0) return Finish(std::move(item.container));
+  if (count == 0) return Finish();
   item.remaining = count;
-  open_.push_back(std::move(item));
+  open_.push_back(item);
   return Status::OK();
 }
 
-Status Decoder::ReadSimple(const Head& head) {
+Status Decoder::ReadSimple(const Head& head, Value& slot) {
   switch (head.ai) {
     case 20:
-      return Finish(Value::Bool(false));
+      Codec::MakeScalar(slot, Type::kBool, 0);
+      return Finish();
     case 21:
-      return Finish(Value::Bool(true));
+      Codec::MakeScalar(slot, Type::kBool, 1);
+      return Finish();
     case 22:
-      return Finish(Value::Null());
+      return Finish();  // the slot is null already
     case 23:
       return Malformed("undefined is not supported", head.offset);
     case 24:
@@ -225,17 +257,10 @@ Status Decoder::ReadSimple(const Head& head) {
   }
 }
 
-Status Decoder::Finish(Value item) {
+Status Decoder::Finish() {
   while (!open_.empty()) {
     OpenItem& parent = open_.back();
-    if (parent.type == Type::kTag) {
-      item = Value::Tag(parent.tag, std::move(item));
-      open_.pop_back();
-      continue;
-    }
-    if (parent.type == Type::kArray) {
-      parent.container.array().push_back(std::move(item));
-    } else if (!parent.has_key) {
+    if (parent.type == Type::kMap && !parent.has_key) {
       // A key: its encoding is data_[child_offset, pos_). Compare it with the
       // previous key's encoding in place.
       const ByteView encoded = data_.subspan(parent.child_offset, pos_ - parent.child_offset);
@@ -249,18 +274,14 @@ Status Decoder::Finish(Value item) {
       parent.has_previous_key = true;
       parent.previous_key_offset = parent.child_offset;
       parent.previous_key_end = pos_;
-      parent.key = std::move(item);
       parent.has_key = true;
       return Status::OK();
-    } else {
-      Codec::Entries(parent.container).emplace_back(std::move(parent.key), std::move(item));
-      parent.has_key = false;
     }
+    parent.has_key = false;
     if (--parent.remaining > 0) return Status::OK();
-    item = std::move(parent.container);
     open_.pop_back();
   }
-  result_ = std::move(item);
+  done_ = true;
   return Status::OK();
 }
 
@@ -270,33 +291,36 @@ Result<Value> Decoder::Run() {
                      std::to_string(limits_.max_input_bytes));
   }
   open_.reserve(std::min<std::size_t>(limits_.max_depth, 64));
-  while (!result_.has_value()) {
+  while (!done_) {
     if (!open_.empty()) open_.back().child_offset = pos_;
     Head head;
     CL_RETURN_IF_ERROR(ReadHead(head));
+    Value& slot = NextSlot();
     switch (head.major) {
       case kMajorUnsigned:
-        CL_RETURN_IF_ERROR(Finish(Value::Uint(head.argument)));
+        Codec::MakeScalar(slot, Type::kUnsigned, head.argument);
+        CL_RETURN_IF_ERROR(Finish());
         break;
       case kMajorNegative:
-        CL_RETURN_IF_ERROR(Finish(Value::Negative(head.argument)));
+        Codec::MakeScalar(slot, Type::kNegative, head.argument);
+        CL_RETURN_IF_ERROR(Finish());
         break;
       case kMajorBytes:
       case kMajorText:
-        CL_RETURN_IF_ERROR(ReadString(head));
+        CL_RETURN_IF_ERROR(ReadString(head, slot));
         break;
       case kMajorArray:
       case kMajorMap:
       case kMajorTag:
-        CL_RETURN_IF_ERROR(OpenContainer(head));
+        CL_RETURN_IF_ERROR(OpenContainer(head, slot));
         break;
       default:
-        CL_RETURN_IF_ERROR(ReadSimple(head));
+        CL_RETURN_IF_ERROR(ReadSimple(head, slot));
         break;
     }
   }
   if (pos_ != data_.size()) return Malformed("trailing bytes after top-level item", pos_);
-  return std::move(*result_);
+  return std::move(root_);
 }
 
 }  // namespace

@@ -37,6 +37,8 @@ constexpr std::size_t kMaxHeadSize = 9;
 inline int CompareBytes(ByteView a, ByteView b) {
   const std::size_t common = std::min(a.size(), b.size());
   if (common > 0) {
+    // Map keys usually differ in their first byte (the head).
+    if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
     const int c = std::memcmp(a.data(), b.data(), common);
     if (c != 0) return c;
   }
@@ -45,23 +47,62 @@ inline int CompareBytes(ByteView a, ByteView b) {
 }
 
 // Everything that needs Value's representation: encoding, key order, and
-// the decoder's direct construction of maps already in canonical order.
+// the decoder's construction of values in place.
 class Codec {
  public:
   static void EncodeTo(const Value& v, Bytes& out);
+  // The size of the encoding of `v`.
+  static std::size_t EncodedSize(const Value& v);
   // RFC 8949 section 4.2.1 order of two map keys: bytewise by encoding.
   static int CompareKeys(const Value& a, const Value& b);
-  // The entries of a map, for appending in canonical order.
-  static std::vector<Value::Entry>& Entries(Value& map) { return map.entries_; }
 
- private:
   // The encoding of a key without nested items: a head and a payload.
   struct FlatKey {
     std::uint8_t head[kMaxHeadSize];
     std::size_t head_size = 0;
     std::string_view payload;
   };
+  static FlatKey FlatText(std::string_view s);
+  static FlatKey FlatInt(std::int64_t n);
+  // The order of map key `a` against the key whose encoding is `b`, as
+  // CompareKeys; builds nothing unless `a` has nested items.
+  static int CompareKeyTo(const Value& a, const FlatKey& b);
+
+  // For the decoder, which builds values in place. Each turns a null Value
+  // into the named item; containers get room for `count` entries.
+  static void MakeScalar(Value& v, Type type, std::uint64_t u) {
+    v.type_ = type;
+    v.u_ = u;
+  }
+  static void MakeString(Value& v, Type type, std::string_view s) {
+    v.type_ = type;
+    v.data_.emplace<std::string>(s);
+  }
+  static Value::Array& MakeArray(Value& v, std::size_t count) {
+    v.type_ = Type::kArray;
+    Value::Array& items = v.data_.emplace<Value::Array>();
+    items.reserve(count);
+    return items;
+  }
+  static std::vector<Value::Entry>& MakeMap(Value& v, std::size_t count) {
+    v.type_ = Type::kMap;
+    std::vector<Value::Entry>& entries = v.data_.emplace<std::vector<Value::Entry>>();
+    entries.reserve(count);
+    return entries;
+  }
+  static std::vector<Value::Entry>& Entries(Value& map) { return map.entries(); }
+  // Returns the (null) tagged item, to be filled in.
+  static Value& MakeTag(Value& v, std::uint64_t tag) {
+    v.type_ = Type::kTag;
+    v.u_ = tag;
+    Value::Array& items = v.data_.emplace<Value::Array>();
+    items.reserve(1);
+    return items.emplace_back();
+  }
+
+ private:
   static bool Flatten(const Value& v, FlatKey& key);
+  static int CompareFlat(const FlatKey& a, const FlatKey& b);
 };
 
 }  // namespace certledger::cbor

@@ -50,7 +50,7 @@ Result<Commitments> ReadHolder(FieldReader& r) {
   CL_ASSIGN_OR_RETURN(FieldReader h, FieldReader::Open(r.what(), r.path() + "holder.", *value));
   Commitments out;
   for (const char* name : kHolderNames) {
-    CL_ASSIGN_OR_RETURN(Bytes hash, h.FixedBytes(name, 32));
+    CL_ASSIGN_OR_RETURN(ByteView hash, h.FixedBytesView(name, 32));
     Hash256& slot = out[name];
     std::memcpy(slot.data(), hash.data(), slot.size());
   }
@@ -100,23 +100,25 @@ Result<Certificate> DecodeCertificate(const cbor::Value& body) {
   CL_ASSIGN_OR_RETURN(c.number, r.Text("no"));
   CL_RETURN_IF_ERROR(CheckCertificateNumber(r, "no", c.number));
 
-  CL_ASSIGN_OR_RETURN(std::string type, r.Text("type"));
+  CL_ASSIGN_OR_RETURN(std::string_view type, r.TextView("type"));
   std::optional<CertificateType> t = ParseCertificateType(type);
-  if (!t) return r.Error("type", "unknown certificate type \"" + type + "\"");
+  if (!t) return r.Error("type", "unknown certificate type \"" + std::string(type) + "\"");
   c.type = *t;
   const char* type_word = c.type == CertificateType::kSkill ? "skill" : "title";
 
-  CL_ASSIGN_OR_RETURN(std::string level, r.Text("level"));
+  CL_ASSIGN_OR_RETURN(std::string_view level, r.TextView("level"));
   std::optional<Level> l = ParseLevel(level);
   if (!l || LevelType(*l) != c.type) {
-    return r.Error("level", std::string("unknown ") + type_word + " level \"" + level + "\"");
+    return r.Error("level",
+                   std::string("unknown ") + type_word + " level \"" + std::string(level) + "\"");
   }
   c.level = *l;
 
-  CL_ASSIGN_OR_RETURN(std::string route, r.Text("route"));
+  CL_ASSIGN_OR_RETURN(std::string_view route, r.TextView("route"));
   std::optional<Route> rt = ParseRoute(route);
   if (!rt || !RouteAllowed(c.type, *rt)) {
-    return r.Error("route", std::string("unknown ") + type_word + " route \"" + route + "\"");
+    return r.Error("route",
+                   std::string("unknown ") + type_word + " route \"" + std::string(route) + "\"");
   }
   c.route = *rt;
 

@@ -25,7 +25,9 @@
 // deterministic CBOR (RFC 8949 section 4.2.1), as cbor::Decode enforces.
 #include "certledger/cose.h"
 
+#include <iterator>
 #include <string>
+#include <utility>
 
 namespace certledger::cose {
 namespace {
@@ -124,10 +126,17 @@ std::optional<ByteView> Sign1::kid() const {
 }
 
 Bytes SigStructure(ByteView protected_bytes, ByteView external_aad, ByteView payload) {
-  return cbor::Encode(cbor::Value::MakeArray({cbor::Value::Text("Signature1"),
-                                              cbor::Value::Bytes(protected_bytes),
-                                              cbor::Value::Bytes(external_aad),
-                                              cbor::Value::Bytes(payload)}));
+  // ["Signature1", ...]: the array head 0x84 and the text "Signature1", then
+  // the three byte strings, as cbor::Encode writes them.
+  static constexpr std::uint8_t kPrefix[] = {0x84, 0x6a, 'S', 'i', 'g', 'n', 'a',
+                                             't',  'u',  'r', 'e', '1'};
+  Bytes out(std::begin(kPrefix), std::end(kPrefix));
+  out.reserve(sizeof kPrefix + 3 * 9 + protected_bytes.size() + external_aad.size() +
+              payload.size());
+  cbor::AppendByteString(protected_bytes, out);
+  cbor::AppendByteString(external_aad, out);
+  cbor::AppendByteString(payload, out);
+  return out;
 }
 
 Result<Bytes> SignSign1(const cbor::Value& protected_header,
@@ -147,10 +156,105 @@ Result<Bytes> SignSign1(const cbor::Value& protected_header,
   return cbor::Encode(cbor::Value::Tag(kSign1Tag, std::move(message)));
 }
 
+namespace {
+
+// Decodes the protected header bytes into `out` and checks both headers
+// (out.unprotected_header must be set already); sets out.alg.
+Status ReadHeaders(ByteView protected_bytes, Sign1& out) {
+  out.protected_bytes.assign(protected_bytes.begin(), protected_bytes.end());
+  if (out.protected_bytes.empty()) {
+    out.protected_header = cbor::Value::MakeMap();
+  } else {
+    Result<cbor::Value> prot = cbor::Decode(out.protected_bytes);
+    if (!prot.ok()) return prot.status().Annotate("cose: protected header");
+    out.protected_header = std::move(prot).value();
+  }
+  std::optional<std::int64_t> alg;
+  CL_RETURN_IF_ERROR(CheckHeaders(out.protected_header, out.unprotected_header, &alg));
+  if (!alg) return Status::InvalidArgument("cose: no alg in the protected header");
+  out.alg = *alg;
+  return Status::OK();
+}
+
+Status ReadSignature(ByteView signature, Sign1& out) {
+  if (signature.size() != kEd25519SignatureSize) {
+    return Status::InvalidArgument("cose: EdDSA signature has " +
+                                   std::to_string(signature.size()) + " bytes, expected 64");
+  }
+  out.signature.assign(signature.begin(), signature.end());
+  return Status::OK();
+}
+
+// The byte strings of a message of the shape every certledger record has:
+// tag 18, an array of 4, a bstr, an empty map, two bstrs, nothing after.
+struct RecordShape {
+  ByteView protected_bytes, payload, signature;
+};
+
+// Reads a byte string head and contents at `*pos`, accepting only what
+// cbor::Decode accepts (shortest head, within the input and the default
+// string limit); false for anything else.
+bool TakeByteString(ByteView data, std::size_t* pos, ByteView* out) {
+  if (*pos >= data.size()) return false;
+  const std::uint8_t initial = data[*pos];
+  if ((initial >> 5) != 2) return false;
+  const std::uint8_t ai = initial & 0x1f;
+  std::size_t p = *pos + 1;
+  std::uint64_t length;
+  if (ai < 24) {
+    length = ai;
+  } else if (ai == 24 || ai == 25) {
+    const std::size_t width = ai == 24 ? 1 : 2;
+    if (data.size() - p < width) return false;
+    length = ai == 24 ? data[p] : (std::uint64_t{data[p]} << 8) | data[p + 1];
+    if (length < (ai == 24 ? 24u : 0x100u)) return false;  // not the shortest head
+    p += width;
+  } else {
+    return false;  // longer than any record; cbor::Decode decides
+  }
+  if (length > data.size() - p || length > cbor::Limits().max_string_bytes) return false;
+  *out = data.subspan(p, length);
+  *pos = p + length;
+  return true;
+}
+
+// The parts of `message` if it has the record shape and is deterministic
+// CBOR (so cbor::Decode would accept it as the same item); nullopt
+// otherwise, including for every malformed input.
+std::optional<RecordShape> SplitRecordShape(ByteView message) {
+  constexpr std::uint8_t kTag18 = 0xd2, kArrayOf4 = 0x84, kEmptyMap = 0xa0;
+  if (message.size() > cbor::Limits().max_input_bytes || message.size() < 3 ||
+      message[0] != kTag18 || message[1] != kArrayOf4) {
+    return std::nullopt;
+  }
+  RecordShape shape;
+  std::size_t pos = 2;
+  if (!TakeByteString(message, &pos, &shape.protected_bytes)) return std::nullopt;
+  if (pos >= message.size() || message[pos] != kEmptyMap) return std::nullopt;
+  ++pos;
+  if (!TakeByteString(message, &pos, &shape.payload)) return std::nullopt;
+  if (!TakeByteString(message, &pos, &shape.signature)) return std::nullopt;
+  if (pos != message.size()) return std::nullopt;
+  return shape;
+}
+
+}  // namespace
+
 Result<Sign1> ParseSign1(ByteView message, const ParseOptions& options) {
+  // Fast path for the usual shape, without a value tree. It accepts only
+  // what the general path below accepts, with the same result and errors.
+  if (std::optional<RecordShape> shape = SplitRecordShape(message)) {
+    Sign1 out;
+    out.tagged = true;
+    out.unprotected_header = cbor::Value::MakeMap();
+    CL_RETURN_IF_ERROR(ReadHeaders(shape->protected_bytes, out));
+    out.payload.assign(shape->payload.begin(), shape->payload.end());
+    CL_RETURN_IF_ERROR(ReadSignature(shape->signature, out));
+    return out;
+  }
   Result<cbor::Value> decoded = cbor::Decode(message);
   if (!decoded.ok()) return decoded.status().Annotate("cose");
-  const cbor::Value* item = &*decoded;
+  cbor::Value* item = &*decoded;
   Sign1 out;
   out.tagged = false;
   if (item->is_tag()) {
@@ -166,33 +270,17 @@ Result<Sign1> ParseSign1(ByteView message, const ParseOptions& options) {
   if (!item->is_array() || item->array().size() != 4) {
     return Status::InvalidArgument("cose: COSE_Sign1 is not an array of 4 items");
   }
-  const cbor::Value::Array& parts = item->array();
+  cbor::Value::Array& parts = item->array();
   if (!parts[0].is_bytes()) return Status::InvalidArgument("cose: protected header is not a bstr");
-  out.protected_bytes.assign(parts[0].bytes().begin(), parts[0].bytes().end());
-  if (out.protected_bytes.empty()) {
-    out.protected_header = cbor::Value::MakeMap();
-  } else {
-    Result<cbor::Value> prot = cbor::Decode(out.protected_bytes);
-    if (!prot.ok()) return prot.status().Annotate("cose: protected header");
-    out.protected_header = std::move(prot).value();
-  }
-  out.unprotected_header = parts[1];
-  std::optional<std::int64_t> alg;
-  CL_RETURN_IF_ERROR(CheckHeaders(out.protected_header, out.unprotected_header, &alg));
-  if (!alg) return Status::InvalidArgument("cose: no alg in the protected header");
-  out.alg = *alg;
+  out.unprotected_header = std::move(parts[1]);
+  CL_RETURN_IF_ERROR(ReadHeaders(parts[0].bytes(), out));
   if (parts[2].is_null()) {
     return Status::InvalidArgument("cose: detached payload is not supported");
   }
   if (!parts[2].is_bytes()) return Status::InvalidArgument("cose: payload is not a bstr");
   out.payload.assign(parts[2].bytes().begin(), parts[2].bytes().end());
   if (!parts[3].is_bytes()) return Status::InvalidArgument("cose: signature is not a bstr");
-  if (parts[3].bytes().size() != kEd25519SignatureSize) {
-    return Status::InvalidArgument("cose: EdDSA signature has " +
-                                   std::to_string(parts[3].bytes().size()) +
-                                   " bytes, expected 64");
-  }
-  out.signature.assign(parts[3].bytes().begin(), parts[3].bytes().end());
+  CL_RETURN_IF_ERROR(ReadSignature(parts[3].bytes(), out));
   return out;
 }
 

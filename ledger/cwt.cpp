@@ -16,6 +16,7 @@
 #include "certledger/cwt.h"
 
 #include <string>
+#include <utility>
 
 #include "certledger/utf8.h"
 
@@ -37,6 +38,10 @@ Status CheckClaims(const Claims& claims) {
 }
 
 Result<cbor::Value> EncodeClaimsSet(const Claims& claims, const cbor::Value& body) {
+  return EncodeClaimsSet(claims, cbor::Value(body));
+}
+
+Result<cbor::Value> EncodeClaimsSet(const Claims& claims, cbor::Value&& body) {
   CL_RETURN_IF_ERROR(CheckClaims(claims));
   if (!body.is_map()) return Status::InvalidArgument("cwt: record body is not a map");
   cbor::Value map = cbor::Value::MakeMap();
@@ -44,11 +49,14 @@ Result<cbor::Value> EncodeClaimsSet(const Claims& claims, const cbor::Value& bod
   if (claims.exp) map.Set(kClaimExp, cbor::Value::Uint(*claims.exp));
   map.Set(kClaimIat, cbor::Value::Uint(claims.iat));
   map.Set(kClaimCti, cbor::Value::Bytes(claims.cti));
-  map.Set(kClaimRecordBody, body);
+  map.Set(kClaimRecordBody, std::move(body));
   return map;
 }
 
-Result<ClaimsSet> DecodeClaimsSet(const cbor::Value& payload) {
+namespace {
+
+// DecodeClaimsSet; the body is copied into the result only if `copy_body`.
+Result<ClaimsSet> DecodeClaims(const cbor::Value& payload, bool copy_body) {
   if (!payload.is_map()) return Status::InvalidArgument("cwt: payload is not a map");
   ClaimsSet out;
   bool have_iss = false, have_iat = false, have_cti = false, have_body = false;
@@ -83,7 +91,7 @@ Result<ClaimsSet> DecodeClaimsSet(const cbor::Value& payload) {
         if (!value.is_map()) {
           return Status::InvalidArgument("cwt: claim -65537 (record body) is not a map");
         }
-        out.body = value;
+        if (copy_body) out.body = value;
         have_body = true;
         break;
       default:
@@ -95,6 +103,19 @@ Result<ClaimsSet> DecodeClaimsSet(const cbor::Value& payload) {
   if (!have_cti) return Status::InvalidArgument("cwt: missing claim cti (7)");
   if (!have_body) return Status::InvalidArgument("cwt: missing claim -65537 (record body)");
   CL_RETURN_IF_ERROR(CheckClaims(out.claims));
+  return out;
+}
+
+}  // namespace
+
+Result<ClaimsSet> DecodeClaimsSet(const cbor::Value& payload) {
+  return DecodeClaims(payload, /*copy_body=*/true);
+}
+
+Result<ClaimsSet> DecodeClaimsSet(cbor::Value&& payload) {
+  CL_ASSIGN_OR_RETURN(ClaimsSet out, DecodeClaims(payload, /*copy_body=*/false));
+  // DecodeClaims found the body, so the lookup succeeds.
+  out.body = std::move(*payload.FindMutable(kClaimRecordBody));
   return out;
 }
 

@@ -151,7 +151,7 @@ Result<SignedRecord> SignRecord(const RecordBody& body, cwt::Claims claims,
   // is exactly what ParseRecord would read back from the payload.
   CL_ASSIGN_OR_RETURN(cbor::Value body_map, EncodeRecordBody(body));
   CL_RETURN_IF_ERROR(CheckCti(claims, body));
-  CL_ASSIGN_OR_RETURN(cbor::Value payload, cwt::EncodeClaimsSet(claims, body_map));
+  CL_ASSIGN_OR_RETURN(cbor::Value payload, cwt::EncodeClaimsSet(claims, std::move(body_map)));
 
   // The record is assembled from its parts rather than parsed back: each
   // part below is what ParseRecord yields for these bytes (the record tests
@@ -170,11 +170,14 @@ Result<SignedRecord> SignRecord(const RecordBody& body, cwt::Claims claims,
   const Signature signature =
       key.Sign(cose::SigStructure(out.cose.protected_bytes, {}, out.cose.payload));
   out.cose.signature.assign(signature.begin(), signature.end());
-  out.bytes = cbor::Encode(cbor::Value::Tag(
-      cose::kSign1Tag,
-      cbor::Value::MakeArray({cbor::Value::Bytes(out.cose.protected_bytes),
-                              out.cose.unprotected_header, cbor::Value::Bytes(out.cose.payload),
-                              cbor::Value::Bytes(out.cose.signature)})));
+  // Tag 18 (0xd2), an array of 4 (0x84), the protected bstr, an empty
+  // map (0xa0), the payload bstr and the signature bstr.
+  out.bytes = {0xd2, 0x84};
+  out.bytes.reserve(out.cose.protected_bytes.size() + out.cose.payload.size() + 96);
+  cbor::AppendByteString(out.cose.protected_bytes, out.bytes);
+  out.bytes.push_back(0xa0);
+  cbor::AppendByteString(out.cose.payload, out.bytes);
+  cbor::AppendByteString(out.cose.signature, out.bytes);
   CL_RETURN_IF_ERROR(CheckRecordSize(out.bytes.size()));
   out.claims = std::move(claims);
   out.body = body;
@@ -190,7 +193,7 @@ Result<SignedRecord> ParseRecord(ByteView bytes) {
   CL_ASSIGN_OR_RETURN(out.kid, CheckRecordHeaders(out.cose));
   Result<cbor::Value> payload = cbor::Decode(out.cose.payload);
   if (!payload.ok()) return payload.status().Annotate("record: payload");
-  CL_ASSIGN_OR_RETURN(cwt::ClaimsSet set, cwt::DecodeClaimsSet(*payload));
+  CL_ASSIGN_OR_RETURN(cwt::ClaimsSet set, cwt::DecodeClaimsSet(std::move(*payload)));
   out.claims = std::move(set.claims);
   CL_ASSIGN_OR_RETURN(out.body, DecodeRecordBody(set.body));
   out.kind = KindOf(out.body);

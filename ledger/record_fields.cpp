@@ -1,6 +1,7 @@
 // Helpers for the record codecs (see record_fields.h).
 #include "record_fields.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace certledger::internal {
@@ -23,10 +24,25 @@ Result<FieldReader> FieldReader::Open(std::string what, std::string path,
   return FieldReader(std::move(what), std::move(path), &value);
 }
 
+void FieldReader::MarkRead(std::size_t index) {
+  if (index < 64) {
+    read_mask_ |= std::uint64_t{1} << index;
+    return;
+  }
+  if (read_more_.empty()) read_more_.resize(map_->map().size() - 64);
+  read_more_[index - 64] = true;
+}
+
+bool FieldReader::WasRead(std::size_t index) const {
+  if (index < 64) return (read_mask_ >> index) & 1;
+  return !read_more_.empty() && read_more_[index - 64];
+}
+
 const cbor::Value* FieldReader::Get(std::string_view key) {
-  const cbor::Value* v = map_->Find(key);
-  if (v != nullptr) read_.emplace(key);
-  return v;
+  const cbor::Value::Entry* entry = map_->FindEntry(key);
+  if (entry == nullptr) return nullptr;
+  MarkRead(static_cast<std::size_t>(entry - map_->map().data()));
+  return &entry->second;
 }
 
 Status FieldReader::Error(std::string_view key, std::string_view message) const {
@@ -39,9 +55,10 @@ Status FieldReader::Missing(std::string_view key) const {
 }
 
 Status FieldReader::Finish() const {
-  for (const auto& entry : map_->map()) {
-    std::string_view key = entry.first.text();
-    if (read_.find(key) == read_.end()) {
+  const std::vector<cbor::Value::Entry>& entries = map_->map();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    std::string_view key = entries[i].first.text();
+    if (!WasRead(i)) {
       return Status::InvalidArgument(what_ + ": unknown field \"" + path_ + std::string(key) +
                                      "\"");
     }
@@ -49,18 +66,29 @@ Status FieldReader::Finish() const {
   return Status::OK();
 }
 
-Result<std::optional<std::string>> FieldReader::OptionalText(std::string_view key) {
+Result<std::optional<std::string_view>> FieldReader::OptionalTextView(std::string_view key) {
   const cbor::Value* v = Get(key);
-  if (v == nullptr) return std::optional<std::string>();
+  if (v == nullptr) return std::optional<std::string_view>();
   if (!v->is_text()) return Error(key, "expected text");
   if (v->text().empty()) return Error(key, "empty text");
-  return std::optional<std::string>(std::string(v->text()));
+  return std::optional<std::string_view>(v->text());
+}
+
+Result<std::string_view> FieldReader::TextView(std::string_view key) {
+  CL_ASSIGN_OR_RETURN(std::optional<std::string_view> v, OptionalTextView(key));
+  if (!v) return Missing(key);
+  return *v;
+}
+
+Result<std::optional<std::string>> FieldReader::OptionalText(std::string_view key) {
+  CL_ASSIGN_OR_RETURN(std::optional<std::string_view> v, OptionalTextView(key));
+  if (!v) return std::optional<std::string>();
+  return std::optional<std::string>(std::in_place, *v);
 }
 
 Result<std::string> FieldReader::Text(std::string_view key) {
-  CL_ASSIGN_OR_RETURN(std::optional<std::string> v, OptionalText(key));
-  if (!v) return Missing(key);
-  return std::move(*v);
+  CL_ASSIGN_OR_RETURN(std::string_view v, TextView(key));
+  return std::string(v);
 }
 
 Result<std::optional<std::uint64_t>> FieldReader::OptionalUint(std::string_view key) {
@@ -76,7 +104,7 @@ Result<std::uint64_t> FieldReader::Uint(std::string_view key) {
   return *v;
 }
 
-Result<Bytes> FieldReader::FixedBytes(std::string_view key, std::size_t size) {
+Result<ByteView> FieldReader::FixedBytesView(std::string_view key, std::size_t size) {
   const cbor::Value* v = Get(key);
   if (v == nullptr) return Missing(key);
   if (!v->is_bytes()) return Error(key, "expected a byte string");
@@ -84,7 +112,12 @@ Result<Bytes> FieldReader::FixedBytes(std::string_view key, std::size_t size) {
     return Error(key, "expected " + std::to_string(size) + " bytes, got " +
                           std::to_string(v->bytes().size()));
   }
-  return Bytes(v->bytes().begin(), v->bytes().end());
+  return v->bytes();
+}
+
+Result<Bytes> FieldReader::FixedBytes(std::string_view key, std::size_t size) {
+  CL_ASSIGN_OR_RETURN(ByteView v, FixedBytesView(key, size));
+  return Bytes(v.begin(), v.end());
 }
 
 Result<std::optional<Date>> FieldReader::OptionalDate(std::string_view key) {
@@ -141,7 +174,7 @@ MapBuilder& MapBuilder::Text(std::string_view key, std::string_view value) {
     }
     return *this;
   }
-  map_.Set(key, cbor::Value::Text(value));
+  fields_.emplace_back(key, cbor::Value::Text(value));
   return *this;
 }
 
@@ -150,7 +183,7 @@ MapBuilder& MapBuilder::OptionalText(std::string_view key, const std::optional<s
 }
 
 MapBuilder& MapBuilder::Uint(std::string_view key, std::uint64_t value) {
-  map_.Set(key, cbor::Value::Uint(value));
+  fields_.emplace_back(key, cbor::Value::Uint(value));
   return *this;
 }
 
@@ -160,7 +193,7 @@ MapBuilder& MapBuilder::OptionalUint(std::string_view key,
 }
 
 MapBuilder& MapBuilder::Set(std::string_view key, cbor::Value value) {
-  map_.Set(key, std::move(value));
+  fields_.emplace_back(key, std::move(value));
   return *this;
 }
 
@@ -176,13 +209,23 @@ MapBuilder& MapBuilder::TextArray(std::string_view key, const std::vector<std::s
     }
     items.push_back(cbor::Value::Text(v));
   }
-  map_.Set(key, cbor::Value::MakeArray(std::move(items)));
+  fields_.emplace_back(key, cbor::Value::MakeArray(std::move(items)));
   return *this;
 }
 
 Result<cbor::Value> MapBuilder::Finish() {
   if (!status_.ok()) return status_;
-  return std::move(map_);
+  // Text keys in canonical order (RFC 8949 section 4.2.1): the encoded head
+  // grows with the length, so shorter keys first, then bytewise. Sorting
+  // first lets Set() append instead of inserting.
+  std::stable_sort(fields_.begin(), fields_.end(), [](const auto& a, const auto& b) {
+    if (a.first.size() != b.first.size()) return a.first.size() < b.first.size();
+    return a.first < b.first;
+  });
+  cbor::Value map = cbor::Value::MakeMap();
+  for (auto& [key, value] : fields_) map.Set(key, std::move(value));
+  fields_.clear();
+  return map;
 }
 
 Status CheckCertificateNumber(const FieldReader& r, std::string_view key,

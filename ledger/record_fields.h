@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "certledger/cbor.h"
@@ -32,13 +33,19 @@ class FieldReader {
   // Required fields: "missing field" when absent, a type error otherwise.
   // Text must be non-empty.
   Result<std::string> Text(std::string_view key);
+  // As Text, but a view into the map (valid while the map lives and is
+  // not modified), for fields that are only parsed.
+  Result<std::string_view> TextView(std::string_view key);
   Result<std::uint64_t> Uint(std::string_view key);
   Result<Bytes> FixedBytes(std::string_view key, std::size_t size);
+  // As FixedBytes, but a view into the map (valid as for TextView).
+  Result<ByteView> FixedBytesView(std::string_view key, std::size_t size);
   Result<Date> DateField(std::string_view key);
   Result<const cbor::Value*> Array(std::string_view key);
   Result<const cbor::Value*> Map(std::string_view key);
   // Optional fields: nullopt when absent.
   Result<std::optional<std::string>> OptionalText(std::string_view key);
+  Result<std::optional<std::string_view>> OptionalTextView(std::string_view key);
   Result<std::optional<std::uint64_t>> OptionalUint(std::string_view key);
   Result<std::optional<Date>> OptionalDate(std::string_view key);
 
@@ -58,8 +65,15 @@ class FieldReader {
       : what_(std::move(what)), path_(std::move(path)), map_(map) {}
   std::string what_;
   std::string path_;
+  // Marks entry `index` of the map as read.
+  void MarkRead(std::size_t index);
+  bool WasRead(std::size_t index) const;
+
   const cbor::Value* map_;
-  std::set<std::string, std::less<>> read_;
+  // Which entries of the map were read, by index: a bit mask for the
+  // first 64, a vector only for larger maps.
+  std::uint64_t read_mask_ = 0;
+  std::vector<bool> read_more_;
 };
 
 // Builds a map with text keys. Text values are checked for UTF-8 (the
@@ -79,7 +93,9 @@ class MapBuilder {
 
  private:
   std::string what_;
-  cbor::Value map_ = cbor::Value::MakeMap();
+  // The fields in the order given; Finish() sorts them into a map (later
+  // values replace earlier ones of the same key, as cbor::Value::Set does).
+  std::vector<std::pair<std::string, cbor::Value>> fields_;
   Status status_;
 };
 

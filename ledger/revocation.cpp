@@ -32,9 +32,9 @@ Result<Revocation> DecodeRevocation(const cbor::Value& body) {
   Revocation out;
   CL_ASSIGN_OR_RETURN(out.number, r.Text("no"));
   CL_RETURN_IF_ERROR(CheckCertificateNumber(r, "no", out.number));
-  CL_ASSIGN_OR_RETURN(std::string reason, r.Text("reason"));
+  CL_ASSIGN_OR_RETURN(std::string_view reason, r.TextView("reason"));
   std::optional<RevocationReason> parsed = ParseRevocationReason(reason);
-  if (!parsed) return r.Error("reason", "unknown reason \"" + reason + "\"");
+  if (!parsed) return r.Error("reason", "unknown reason \"" + std::string(reason) + "\"");
   out.reason = *parsed;
   CL_ASSIGN_OR_RETURN(out.at, r.Uint("at"));
   CL_ASSIGN_OR_RETURN(out.by, r.OptionalText("by"));

@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "certledger/bytes.h"
@@ -88,6 +89,7 @@ class Value {
   const std::vector<Entry>& map() const; // kMap, in canonical key order
   std::uint64_t tag() const;             // kTag
   const Value& tagged() const;           // kTag
+  Value& tagged();                       // kTag
 
   // Map building. Set() inserts or replaces the entry with an equal key and
   // keeps entries in canonical order (bytewise by encoded key, so 10 < 100 <
@@ -100,9 +102,18 @@ class Value {
 
   // Map lookup, O(log n); nullptr when absent or when this is not a map. The
   // pointer is valid until the map is next modified.
+  // The integer and text overloads build no Value (no allocation).
   const Value* Find(const Value& key) const;
-  const Value* Find(std::int64_t key) const { return Find(Int(key)); }
-  const Value* Find(std::string_view key) const { return Find(Text(key)); }
+  const Value* Find(std::int64_t key) const;
+  const Value* Find(std::string_view key) const;
+  // As Find, but the whole entry: a pointer into map(), so its index is
+  // `entry - map().data()`. Same validity as Find's result.
+  const Entry* FindEntry(std::int64_t key) const;
+  const Entry* FindEntry(std::string_view key) const;
+  // As Find, for changing or moving from the value (never the key, which
+  // keeps the map in canonical order); nullptr when absent or not a map.
+  Value* FindMutable(std::int64_t key);
+  Value* FindMutable(std::string_view key);
 
   // Structural equality (same type, same contents, maps in canonical order).
   friend bool operator==(const Value& a, const Value& b);
@@ -110,16 +121,30 @@ class Value {
  private:
   friend class Codec;  // the encoder, decoder and key order in cbor.cpp
 
+  // The contents of each type, by invariant: kBytes and kText hold the
+  // string, kArray and kTag the items (kTag exactly one, the tagged item),
+  // kMap the entries sorted by encoded key; the rest hold nothing. Only the
+  // accessors below reach them, after checking type_.
+  using Data = std::variant<std::monostate, std::string, Array, std::vector<Entry>>;
+  std::string& str() { return *std::get_if<std::string>(&data_); }
+  const std::string& str() const { return *std::get_if<std::string>(&data_); }
+  Array& items() { return *std::get_if<Array>(&data_); }
+  const Array& items() const { return *std::get_if<Array>(&data_); }
+  std::vector<Entry>& entries() { return *std::get_if<std::vector<Entry>>(&data_); }
+  const std::vector<Entry>& entries() const { return *std::get_if<std::vector<Entry>>(&data_); }
+
   Type type_ = Type::kNull;
-  std::uint64_t u_ = 0;           // unsigned value; for kNegative, -1 - value; tag number; bool
-  std::string s_;                 // byte or text string contents
-  std::vector<Value> items_;      // array items; for kTag, the single tagged item
-  std::vector<Entry> entries_;    // map entries, sorted by encoded key
+  std::uint64_t u_ = 0;  // unsigned value; for kNegative, -1 - value; tag number; bool
+  Data data_;
 };
 
 // Deterministic encoding of `value` (never fails). Recursive: the nesting of
 // `value` bounds the stack used.
 ::certledger::Bytes Encode(const Value& value);
+
+// Appends the encoding of the byte string `b` to `out`: the bytes of
+// Encode(Value::Bytes(b)), without building a Value (never fails).
+void AppendByteString(ByteView b, ::certledger::Bytes& out);
 
 // Hard limits on what Decode accepts. Memory use is linear in the input
 // size: every decoded item takes at least one input byte, and no string or

@@ -49,6 +49,9 @@ struct ClaimsSet {
 // The claims map. Errors: those of CheckClaims; InvalidArgument if `body`
 // is not a map.
 [[nodiscard]] Result<cbor::Value> EncodeClaimsSet(const Claims& claims, const cbor::Value& body);
+// The same, moving `body` into the map instead of copying it; on error
+// `body` is unchanged.
+[[nodiscard]] Result<cbor::Value> EncodeClaimsSet(const Claims& claims, cbor::Value&& body);
 
 // Reads a claims map. InvalidArgument, message starting "cwt: ", when the
 // value is not a map, a key is not one of the five claims above, a required
@@ -56,6 +59,11 @@ struct ClaimsSet {
 // (iss text, iat/exp unsigned integers, cti bstr, body map), or CheckClaims
 // fails.
 [[nodiscard]] Result<ClaimsSet> DecodeClaimsSet(const cbor::Value& payload);
+// The same, moving the body out of `payload` instead of copying it (the
+// cheaper form when the payload is not needed afterwards). On success
+// `payload` is left a valid map whose body value is unspecified; on error it
+// is unchanged.
+[[nodiscard]] Result<ClaimsSet> DecodeClaimsSet(cbor::Value&& payload);
 
 }  // namespace certledger::cwt
 
