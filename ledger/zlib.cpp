@@ -99,13 +99,16 @@ Status InflateError(int rc, const z_stream& zs) {
 
 }  // namespace
 
-Result<Bytes> Deflate(ByteView data, int level) {
+Result<Bytes> Deflate(ByteView data, int level, DeflateStrategy strategy) {
   if (level < -1 || level > 9) {
     return Status::InvalidArgument("zlib: compression level " + std::to_string(level) +
                                    " is outside [-1, 9]");
   }
   auto owned = std::make_unique<z_stream>();  // value-initialised: default allocators
-  const int init = deflateInit(owned.get(), level);
+  // Window 2^15 and memLevel 8 are deflateInit's defaults.
+  const int init = deflateInit2(owned.get(), level, Z_DEFLATED, 15, 8,
+                                strategy == DeflateStrategy::kRunLength ? Z_RLE
+                                                                        : Z_DEFAULT_STRATEGY);
   if (init == Z_MEM_ERROR) return Status::ResourceExhausted("zlib: out of memory");
   if (init != Z_OK) return Status::Internal("zlib: deflateInit returned " + std::to_string(init));
   DeflateStream zs(owned.release());
