@@ -24,6 +24,18 @@ void AppendQuoted(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t pos = 0;
   while (pos < text.size()) {
+    // A run of printable ASCII that needs no escape, appended at once.
+    std::size_t end = pos;
+    while (end < text.size()) {
+      const auto b = static_cast<unsigned char>(text[end]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++end;
+    }
+    if (end > pos) {
+      out.append(text.substr(pos, end - pos));
+      pos = end;
+      continue;
+    }
     const auto byte = static_cast<unsigned char>(text[pos]);
     if (byte >= 0x80) {
       std::size_t next = pos;

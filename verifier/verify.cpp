@@ -72,10 +72,18 @@ Date ChinaDateOf(std::uint64_t unix_seconds) {
 Verification VerifyPayload(const QrPayload& payload, const PublicKey& regulator_key,
                            const std::vector<SignedRecord>& accreditations,
                            std::optional<std::uint64_t> judged_at, std::uint64_t now) {
-  Verification v;
   auto record = ParseRecord(payload.record);
-  if (!record.ok()) return Fail(v, Verdict::kMalformed, record.status().message());
-  v.record = *record;
+  if (!record.ok()) return Fail(Verification(), Verdict::kMalformed, record.status().message());
+  return VerifyPayload(payload, std::move(*record), regulator_key, accreditations, judged_at, now);
+}
+
+Verification VerifyPayload(const QrPayload& payload, SignedRecord parsed,
+                           const PublicKey& regulator_key,
+                           const std::vector<SignedRecord>& accreditations,
+                           std::optional<std::uint64_t> judged_at, std::uint64_t now) {
+  Verification v;
+  v.record = std::move(parsed);
+  const SignedRecord* record = &*v.record;
   const Certificate* cert = record->certificate();
   if (cert == nullptr) {
     return Fail(v, Verdict::kMalformed,

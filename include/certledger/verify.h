@@ -105,6 +105,15 @@ Verification VerifyPayload(const QrPayload& payload, const PublicKey& regulator_
                            const std::vector<SignedRecord>& accreditations,
                            std::optional<std::uint64_t> judged_at, std::uint64_t now);
 
+// VerifyPayload on a record the caller already parsed: `parsed` must be
+// ParseRecord(payload.record) (the parse succeeded); it becomes the
+// result's record. The same checks and the same verdicts as above, without
+// parsing the record again.
+Verification VerifyPayload(const QrPayload& payload, SignedRecord parsed,
+                           const PublicKey& regulator_key,
+                           const std::vector<SignedRecord>& accreditations,
+                           std::optional<std::uint64_t> judged_at, std::uint64_t now);
+
 }  // namespace certledger
 
 #endif  // CERTLEDGER_VERIFY_H_

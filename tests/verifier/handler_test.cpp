@@ -103,6 +103,8 @@ TEST_CASE("api: verify answers every verdict", "[api]") {
       {w.Qr(w.key_revoked), "key_revoked", false},
       {w.Qr(w.expired), "expired", true},
       {"https://verify.test/v#not-a-payload!", "malformed", false},
+      // A well-formed payload whose record is not a COSE record.
+      {w.Qr(ToBytes("not a record")), "malformed", false},
   };
   for (const Case& c : cases) {
     INFO(c.verdict);
@@ -127,11 +129,13 @@ TEST_CASE("api: verify answers every verdict", "[api]") {
       HttpRequest{"POST", "/api/v1/verify", "text/plain", w.Qr(w.valid)}, wrong_log));
   CHECK(ind["verdict"].str() == "indeterminate");
 
-  // Every verdict was counted once (bad_signature twice).
+  // Every verdict was counted once (bad_signature and malformed twice).
   const std::string metrics = Get(w, "/metrics").body;
   CHECK_THAT(metrics, Catch::Contains("certledger_verifications_total{verdict=\"valid\"} 1\n"));
   CHECK_THAT(metrics,
              Catch::Contains("certledger_verifications_total{verdict=\"bad_signature\"} 2\n"));
+  CHECK_THAT(metrics,
+             Catch::Contains("certledger_verifications_total{verdict=\"malformed\"} 2\n"));
   CHECK_THAT(metrics,
              Catch::Contains("certledger_verifications_total{verdict=\"indeterminate\"} 1\n"));
 }
