@@ -41,6 +41,9 @@ Status ReadOptions(const Args& args, ServerOptions& options) {
   CL_ASSIGN_OR_RETURN(long timeout, PositiveNumber(args, "timeout-seconds", 30, 3600));
   options.io_threads = static_cast<int>(threads);
   options.handler_threads = static_cast<int>(workers);
+  // Verifications and reads on the I/O threads; submissions (they wait for
+  // the commit) and photo scans on the handler threads.
+  options.answer_in_place = AnswersWithoutWaiting;
   options.max_body_bytes = static_cast<std::size_t>(max_body);
   options.max_connections = static_cast<std::size_t>(max_connections);
   options.read_timeout = options.write_timeout = std::chrono::seconds(timeout);
@@ -98,8 +101,8 @@ int RunServe(const std::vector<std::string>& argv) {
              {"passphrase-file", "FILE", "passphrase of an encrypted log key"},
              {"listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080; port 0: any)"},
              {"public-url", "URL", "this verifier's public base URL, as printed in QR codes"},
-             {"threads", "N", "network I/O threads (default 2)"},
-             {"workers", "N", "request handler threads (default 16)"},
+             {"threads", "N", "network I/O threads, which also answer verifications and reads (default 2)"},
+             {"workers", "N", "threads for submissions and photo scans (default 16)"},
              {"tls-cert", "FILE", "PEM certificate chain: serve HTTPS"},
              {"tls-key", "FILE", "PEM private key of --tls-cert"},
              {"max-body", "BYTES", "largest request body (default 262144)"},

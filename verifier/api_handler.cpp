@@ -256,6 +256,13 @@ HttpResponse Dispatch(const HttpRequest& request, ApiContext& context) {
 
 }  // namespace
 
+bool AnswersWithoutWaiting(const HttpRequest& request) {
+  if (request.method != "POST") return true;
+  auto target = api::ParseTarget(request.target);
+  if (!target.ok()) return true;  // an error answer
+  return target->path != "/api/v1/records" && target->path != "/api/v1/scan";
+}
+
 HttpResponse HandleRequest(const HttpRequest& request, ApiContext& context) {
   HttpResponse response = Dispatch(request, context);
   // The read API may be fetched from any origin (a mirror, an auditor's

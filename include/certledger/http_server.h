@@ -56,6 +56,13 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30000};
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds drain_timeout{30000};
+  // Requests for which this returns true are answered on the I/O thread
+  // that read them, skipping the hand-off to a handler thread and back
+  // (about 25 us per request, measured with POST /api/v1/verify). Only for
+  // requests that never wait on anything but the CPU: while one runs, its
+  // I/O thread serves no other connection. Empty: every request goes to a
+  // handler thread. Called from the I/O threads.
+  std::function<bool(const HttpRequest&)> answer_in_place;
   // Where the server reports what goes wrong (5xx answers, accept errors);
   // empty: nowhere. Called from any thread.
   std::function<void(std::string_view)> log;

@@ -103,6 +103,13 @@ struct ApiContext {
 // bad input gets a 4xx JSON error naming the problem.
 HttpResponse HandleRequest(const HttpRequest& request, ApiContext& context);
 
+// Whether HandleRequest answers `request` with CPU work and ledger reads
+// only, in well under a millisecond: true for everything but POST
+// /api/v1/records (waits until the record is durable) and POST
+// /api/v1/scan (decodes a photo: milliseconds). `certledger serve` answers
+// these on its I/O threads (ServerOptions::answer_in_place).
+bool AnswersWithoutWaiting(const HttpRequest& request);
+
 // The HTTP status for a failed operation, by the Status's reason() first,
 // then its code:
 //   reason too_large, leaf_too_large, body_too_large      413

@@ -614,5 +614,16 @@ TEST_CASE("api: Status codes map to HTTP statuses in one place", "[api]") {
   CHECK(r.body == "{\"error\":\"number_in_use\",\"reason\":\"number \\\"A\\\" is in use\"}\n");
 }
 
+TEST_CASE("api: only submissions and photo scans wait", "[api]") {
+  CHECK(AnswersWithoutWaiting(HttpRequest{"POST", "/api/v1/verify", "text/plain", "x"}));
+  CHECK(AnswersWithoutWaiting(HttpRequest{"GET", "/tile/0/000", "", ""}));
+  CHECK(AnswersWithoutWaiting(HttpRequest{"GET", "/api/v1/records", "", ""}));  // a 405
+  CHECK(AnswersWithoutWaiting(HttpRequest{"POST", "/api/v1/verify?x=1", "text/plain", "x"}));
+  CHECK(AnswersWithoutWaiting(HttpRequest{"POST", "not a target", "", ""}));
+  CHECK_FALSE(AnswersWithoutWaiting(HttpRequest{"POST", "/api/v1/records", "application/cose", "x"}));
+  CHECK_FALSE(AnswersWithoutWaiting(HttpRequest{"POST", "/api/v1/records?a=b", "", ""}));
+  CHECK_FALSE(AnswersWithoutWaiting(HttpRequest{"POST", "/api/v1/scan", "image/png", "x"}));
+}
+
 }  // namespace
 }  // namespace certledger

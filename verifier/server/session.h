@@ -251,6 +251,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                         std::string(req[http::field::content_type]), std::move(req.body()),
                         std::string(req[http::field::accept_encoding])};
     Tcp().expires_never();  // the handler's time is not the client's
+    if (shared_->options.answer_in_place && shared_->options.answer_in_place(request)) {
+      return Send(CallHandler(request));
+    }
     net::post(*shared_->workers, [self = this->shared_from_this(),
                                   request = std::move(request)]() mutable {
       HttpResponse response = self->CallHandler(request);
