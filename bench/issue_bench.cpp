@@ -44,7 +44,6 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -324,57 +323,6 @@ FileParts TimeFileParts(const std::vector<const StoredCertificate*>& certificate
   return f;
 }
 
-// The QR PNG's pixel rows (as RenderQrPng lays them out: `scale` pixels a
-// module, a 4-module quiet zone, one filter byte per row) deflated with
-// zlib directly: how the PNG's cost depends on the filter and the level.
-struct DeflateTrial {
-  const char* name;
-  bool up_filter;  // PNG filter 2 (Up): a row equal to the one above is zeros
-  int level;
-  int strategy;
-  double us = 0;
-  std::size_t bytes = 0;
-};
-
-void TimeDeflate(const std::vector<QrSymbol>& symbols, std::vector<DeflateTrial>& trials) {
-  constexpr int kScale = 8, kQuiet = 4;
-  for (const QrSymbol& symbol : symbols) {
-    const int side = (symbol.width() + 2 * kQuiet) * kScale;
-    std::vector<Bytes> rows(static_cast<std::size_t>(side), Bytes(static_cast<std::size_t>(side), 255));
-    for (int y = 0; y < side; ++y) {
-      for (int x = 0; x < side; ++x) {
-        const int mx = x / kScale - kQuiet, my = y / kScale - kQuiet;
-        if (mx >= 0 && my >= 0 && mx < symbol.width() && my < symbol.width() && symbol.dark(mx, my)) {
-          rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] = 0;
-        }
-      }
-    }
-    for (DeflateTrial& t : trials) {
-      const double cpu = CpuSeconds();
-      Bytes filtered;
-      filtered.reserve(static_cast<std::size_t>(side + 1) * static_cast<std::size_t>(side));
-      for (std::size_t y = 0; y < rows.size(); ++y) {
-        filtered.push_back(t.up_filter ? 2 : 0);
-        for (std::size_t x = 0; x < rows[y].size(); ++x) {
-          const std::uint8_t above = (t.up_filter && y > 0) ? rows[y - 1][x] : 0;
-          filtered.push_back(static_cast<std::uint8_t>(rows[y][x] - above));
-        }
-      }
-      z_stream z{};
-      if (deflateInit2(&z, t.level, Z_DEFLATED, 15, 8, t.strategy) != Z_OK) Die("deflateInit2");
-      Bytes out(deflateBound(&z, filtered.size()));
-      z.next_in = filtered.data();
-      z.avail_in = static_cast<uInt>(filtered.size());
-      z.next_out = out.data();
-      z.avail_out = static_cast<uInt>(out.size());
-      if (deflate(&z, Z_FINISH) != Z_STREAM_END) Die("deflate");
-      t.bytes = z.total_out;
-      deflateEnd(&z);
-      t.us += (CpuSeconds() - cpu) * 1e6;
-    }
-  }
-}
-
 // ------------------------------------------------------------ output
 
 void Header() {
@@ -596,32 +544,10 @@ int main(int argc, char** argv) {
               parts.n, parts.url_chars, parts.modules, parts.png_bytes, parts.svg_bytes);
   std::printf("  %-44s %10.1f\n", "EncodeQrPayload (CBOR, zlib, base64url)", parts.payload / n);
   std::printf("  %-44s %10.1f\n", "EncodeQr (libqrencode, level M)", parts.encode / n);
-  std::printf("  %-44s %10.1f\n", "RenderQrPng (scale 8, zlib level 6)", parts.png / n);
+  std::printf("  %-44s %10.1f\n", "RenderQrPng (8 px a module, 1-bit, Z_RLE)", parts.png / n);
   std::printf("  %-44s %10.1f\n", "RenderQrSvg", parts.svg / n);
   std::printf("  %-44s %10.1f\n", "QR parts together",
               (parts.payload + parts.encode + parts.png + parts.svg) / n);
-  {
-    std::vector<QrSymbol> symbols;
-    for (std::size_t i = 0; i < std::min<std::size_t>(sample.size(), 50); ++i) {
-      QrPayload payload{sample[i]->record, sample[i]->disclosures, std::nullopt};
-      const std::string url = QrUrl(issue.base_url, Check(EncodeQrPayload(payload), "payload"));
-      symbols.push_back(Check(EncodeQr(url, QrErrorCorrection::kM), "qr"));
-    }
-    std::vector<DeflateTrial> trials = {
-        {"no filter, level 6 (as RenderQrPng)", false, 6, Z_DEFAULT_STRATEGY},
-        {"no filter, level 1", false, 1, Z_DEFAULT_STRATEGY},
-        {"no filter, level 6, Z_RLE", false, 6, Z_RLE},
-        {"Up filter, level 6", true, 6, Z_DEFAULT_STRATEGY},
-        {"Up filter, level 6, Z_RLE", true, 6, Z_RLE},
-    };
-    TimeDeflate(symbols, trials);
-    std::printf("  zlib on the same PNG rows, filter and deflate only (%zu symbols):\n",
-                symbols.size());
-    for (const DeflateTrial& t : trials) {
-      std::printf("    %-42s %10.1f   (%zu bytes)\n", t.name,
-                  t.us / static_cast<double>(symbols.size()), t.bytes);
-    }
-  }
   if (parts.printed > 0) {
     const double p = static_cast<double>(parts.printed);
     std::printf("  %-44s %10.1f   (%zu certificates)\n", "MakePrintableCertificate",
