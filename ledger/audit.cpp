@@ -6,6 +6,7 @@
 #include <rocksdb/iterator.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "audit_internal.h"
@@ -31,6 +32,77 @@ void Findings::AddRegulator(std::vector<AuditFinding> found) {
   }
 }
 
+std::string_view TextArena::Add(std::string_view text) {
+  if (blocks_.empty() || capacity_ - used_ < text.size()) {
+    capacity_ = std::max(kBlockBytes, text.size());
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(capacity_));
+    used_ = 0;
+  }
+  char* at = blocks_.back().get() + used_;
+  std::copy(text.begin(), text.end(), at);
+  used_ += text.size();
+  return std::string_view(at, text.size());
+}
+
+void CertificateTable::Reserve(std::size_t count) {
+  std::size_t slots = 16;
+  while (slots < 2 * count) slots *= 2;
+  if (slots > slots_.size()) Rehash(slots);
+  items_.reserve(count);
+}
+
+std::size_t CertificateTable::Probe(std::string_view number, std::uint64_t hash) const {
+  const std::size_t mask = slots_.size() - 1;
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.item == 0) return i;
+    if (slot.tag == tag && items_[slot.item - 1].number == number) return i;
+  }
+}
+
+void CertificateTable::Rehash(std::size_t slot_count) {
+  slots_.assign(slot_count, Slot());
+  const std::size_t mask = slot_count - 1;
+  for (std::size_t k = 0; k < items_.size(); ++k) {
+    const std::uint64_t hash = std::hash<std::string_view>{}(items_[k].number);
+    std::size_t i = hash & mask;
+    while (slots_[i].item != 0) i = (i + 1) & mask;
+    slots_[i] = Slot{static_cast<std::uint32_t>(hash >> 32), static_cast<std::uint32_t>(k + 1)};
+  }
+}
+
+void CertificateTable::Prefetch(std::string_view number) const {
+  if (slots_.empty()) return;
+  const std::uint64_t hash = std::hash<std::string_view>{}(number);
+  __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+}
+
+std::uint32_t CertificateTable::ItemOf(std::string_view number) const {
+  if (items_.empty()) return 0;
+  return slots_[Probe(number, std::hash<std::string_view>{}(number))].item;
+}
+
+CertificateInfo* CertificateTable::Find(std::string_view number) {
+  const std::uint32_t item = ItemOf(number);
+  return item == 0 ? nullptr : &items_[item - 1].info;
+}
+
+const CertificateInfo* CertificateTable::Find(std::string_view number) const {
+  const std::uint32_t item = ItemOf(number);
+  return item == 0 ? nullptr : &items_[item - 1].info;
+}
+
+std::pair<CertificateInfo*, bool> CertificateTable::Insert(std::string_view number) {
+  if (2 * (items_.size() + 1) > slots_.size()) Rehash(std::max<std::size_t>(16, 2 * slots_.size()));
+  const std::uint64_t hash = std::hash<std::string_view>{}(number);
+  Slot& slot = slots_[Probe(number, hash)];
+  if (slot.item != 0) return {&items_[slot.item - 1].info, false};
+  items_.push_back(Item{numbers_.Add(number), CertificateInfo()});
+  slot = Slot{static_cast<std::uint32_t>(hash >> 32), static_cast<std::uint32_t>(items_.size())};
+  return {&items_.back().info, true};
+}
+
 std::uint32_t AuditState::IssuerId(std::string_view issuer) {
   auto it = issuer_ids.find(issuer);
   if (it != issuer_ids.end()) return it->second;
@@ -38,6 +110,45 @@ std::uint32_t AuditState::IssuerId(std::string_view issuer) {
   issuers.emplace_back(issuer);
   issuer_ids.emplace(std::string(issuer), id);
   return id;
+}
+
+void AuditState::CheckEntryRow(std::string_view key, const Row& row, std::uint64_t index) {
+  if (row.state == Row::kValue && row.index == index) {
+    ++(key[0] == 'h' ? leaf_rows_ok : record_rows_ok);
+    return;
+  }
+  const std::string what = store::DescribeKey(key);
+  const std::string subject = EntrySubject(index);
+  switch (row.state) {
+    case Row::kValue:
+      findings.Add(
+          "index_mismatch", what, index,
+          what + " points at entry " + std::to_string(row.index) + ", but it is " + subject + "'s");
+      break;
+    case Row::kAbsent:
+      findings.Add("index_missing", what, index, subject + " has no row " + what);
+      break;
+    case Row::kMalformed:
+      findings.Add("index_mismatch", what, index,
+                   what + " of " + subject + " holds a malformed value of " +
+                       std::to_string(row.index) + " bytes");
+      break;
+    case Row::kError:
+      findings.Add("read_error", what, index, what + " cannot be read: " + row.error);
+      break;
+  }
+  reported_keys.emplace(key);
+}
+
+Row RowOf(std::string_view value) {
+  Row row;
+  if (store::DecodeIndex(value, &row.index)) {
+    row.state = Row::kValue;
+  } else {
+    row.state = Row::kMalformed;
+    row.index = value.size();
+  }
+  return row;
 }
 
 std::string EntrySubject(std::uint64_t index) { return "entry " + std::to_string(index); }

@@ -3,8 +3,8 @@
 // audit_entries.cpp for the flow).
 //
 // Thread safety: a Chunk is filled by the reader, then examined by one
-// worker, then applied by the replay; never two at once. A Replay lives on
-// the auditing thread.
+// worker, then applied by the replay, then filled again; never two at
+// once. A Replay lives on the auditing thread.
 #ifndef CERTLEDGER_LEDGER_AUDIT_CHUNK_H_
 #define CERTLEDGER_LEDGER_AUDIT_CHUNK_H_
 
@@ -25,25 +25,34 @@ namespace certledger::audit {
 // Entries per chunk: four level-0 tiles. Chunks start at multiples of it.
 inline constexpr std::uint64_t kChunkEntries = 1024;
 
-// What a lookup of one index row found.
-struct Row {
-  enum State { kAbsent, kValue, kMalformed, kError } state = kAbsent;
-  std::uint64_t index = 0;  // kValue: the entry; kMalformed: the value's length
-  std::string error;        // kError
-};
-
+// Chunks are reused: the reader Reset()s each entry, which keeps `prepared`
+// (the worker replaces it, so that the record is freed on the thread that
+// made it) and the capacity of the strings.
 struct EntryFacts {
+  void Reset() {
+    present = false;
+    read_error.clear();
+    tile_hash.reset();
+    leaf_row = Row();
+    tile_row = Row();
+    leaf_status = Status::OK();
+    logged_at_ms = 0;
+  }
+
   bool present = false;
   std::string read_error;  // RocksDB could not read the entry
-  std::string bytes;       // the stored leaf; dropped once examined
+  // The stored leaf: Chunk::leaves.substr(bytes_at, bytes_size).
+  std::size_t bytes_at = 0;
+  std::size_t bytes_size = 0;
   Hash256 leaf_hash{};
   std::optional<Hash256> tile_hash;  // this entry's hash in its stored tile
+  // Looked up only when the tile holds another hash (pass 2 checks the
+  // leaf-hash rows of the other entries, and every record-hash row).
   Row leaf_row;                      // h(leaf_hash)
-  Row tile_row;                      // h(tile_hash), only when it differs
+  Row tile_row;                      // h(tile_hash)
   Status leaf_status;                // DecodeLeaf
   std::uint64_t logged_at_ms = 0;
-  PreparedRecord prepared;  // when the leaf decodes
-  Row record_row;           // r(record hash), when the leaf decodes
+  PreparedRecord prepared;  // when the leaf decodes, else empty
 };
 
 // A stored level-0 tile as the worker found it.
@@ -56,9 +65,19 @@ struct TileFacts {
 };
 
 struct Chunk {
+  // Makes this the chunk of `count` entries from `first`, none read yet.
+  void Reset(std::uint64_t first_index, std::size_t count) {
+    first = first_index;
+    entries.resize(count);
+    for (EntryFacts& e : entries) e.Reset();
+    tiles.clear();
+    leaves.clear();
+  }
+
   std::uint64_t first = 0;  // index of entries[0]
   std::vector<EntryFacts> entries;
   std::vector<TileFacts> tiles;  // the level-0 tiles over the entries, in order
+  std::string leaves;            // the entries' stored bytes, one after another
 };
 
 // Judges examined chunks in log order: steps 1 to 4 of audit_entries.cpp.
@@ -92,8 +111,6 @@ class Replay final : public CertificateLookup {
                     Change change);
   void Accept(std::uint64_t index, const RecordEffects& effects, std::uint64_t logged_at_ms,
               bool lenient);
-  // Step 2: the finding for a row of entry `index` that does not point at it.
-  void ReportRow(const std::string& key, const Row& row, std::uint64_t index);
   void AppendHash(const std::optional<Hash256>& hash);
   void CompareTile(int level, std::uint64_t n, const std::vector<Hash256>& computed, bool partial);
 

@@ -5,13 +5,15 @@
 // chunk's level-0 tiles, hashes and decodes each leaf, prepares its record
 // (Validator::Prepare: parse, record hash, signature with the key its kid
 // names, from a directory of every key the accreditation rows name) and
-// looks up each entry's leaf-hash and record-hash rows in one MultiGet.
-// This thread takes the chunks back in log order and, for each entry:
+// looks up, in one MultiGet, the leaf-hash rows of the entries whose leaf
+// hash is not their tile's. This thread takes the chunks back in log order
+// and, for each entry:
 //
 //   1. compares its leaf hash with its tile's hash; where they differ, the
 //      leaf-hash index decides which of the two changed (its row for the
 //      other hash is absent), and that one is the finding;
-//   2. checks its leaf-hash and record-hash rows point at it;
+//   2. lists the leaf-hash and record-hash rows it implies, for pass 2 to
+//      check in key order (a scan is far cheaper than a random read each);
 //   3. replays the log's rules on a fresh Validator, with the leaf's
 //      logged_at as the time, against the certificates accepted so far;
 //   4. appends the confirmed hash to a CompactRange, whose every tile of
@@ -42,18 +44,9 @@ using store::ToSlice;
 using store::ToView;
 
 Row ToRow(const rocksdb::Status& status, const rocksdb::PinnableSlice& value) {
-  Row row;
-  if (status.IsNotFound()) return row;
-  if (!status.ok()) {
-    row.state = Row::kError;
-    row.error = status.ToString();
-  } else if (store::DecodeIndex(ToView(value), &row.index)) {
-    row.state = Row::kValue;
-  } else {
-    row.state = Row::kMalformed;
-    row.index = value.size();
-  }
-  return row;
+  if (status.IsNotFound()) return Row();
+  if (!status.ok()) return Row{Row::kError, 0, status.ToString()};
+  return RowOf(ToView(value));
 }
 
 // Reads the level-0 tiles that hold the chunk's entries.
@@ -88,19 +81,23 @@ void ReadTiles(const store::Db& db, std::uint64_t size, Chunk* chunk) {
 }
 
 // The worker's part: everything about a chunk that needs no log state.
+// The leaf-hash rows are looked up only for entries that disagree with
+// their tile (step 1 needs them); pass 2 checks the others.
 void Examine(const store::Db& db, const Validator& directory, std::uint64_t size, Chunk* chunk) {
   ReadTiles(db, size, chunk);
   std::vector<std::string> keys;
   std::vector<Row*> rows;
-  keys.reserve(chunk->entries.size() * 2);
-  rows.reserve(chunk->entries.size() * 2);
   for (EntryFacts& e : chunk->entries) {
-    if (!e.present) continue;
-    const ByteView bytes = AsBytes(e.bytes);
+    if (!e.present) {
+      e.prepared = PreparedRecord();
+      continue;
+    }
+    const ByteView bytes =
+        AsBytes(std::string_view(chunk->leaves).substr(e.bytes_at, e.bytes_size));
     e.leaf_hash = HashLeaf(bytes);
-    keys.push_back(store::LeafHashKey(e.leaf_hash));
-    rows.push_back(&e.leaf_row);
     if (e.tile_hash && *e.tile_hash != e.leaf_hash) {
+      keys.push_back(store::LeafHashKey(e.leaf_hash));
+      rows.push_back(&e.leaf_row);
       keys.push_back(store::LeafHashKey(*e.tile_hash));
       rows.push_back(&e.tile_row);
     }
@@ -108,12 +105,10 @@ void Examine(const store::Db& db, const Validator& directory, std::uint64_t size
     if (leaf.ok()) {
       e.logged_at_ms = leaf->logged_at_ms;
       e.prepared = directory.Prepare(std::move(leaf->record));
-      keys.push_back(store::RecordHashKey(e.prepared.record_hash));
-      rows.push_back(&e.record_row);
     } else {
       e.leaf_status = leaf.status();
+      e.prepared = PreparedRecord();
     }
-    std::string().swap(e.bytes);
   }
   if (keys.empty()) return;
   std::vector<rocksdb::Slice> slices;
@@ -209,7 +204,9 @@ class EntryReader {
       if (index >= next) {
         EntryFacts& e = chunk->entries[index - chunk->first];
         e.present = true;
-        e.bytes.assign(it_->value().data(), it_->value().size());
+        e.bytes_at = chunk->leaves.size();
+        e.bytes_size = it_->value().size();
+        chunk->leaves.append(it_->value().data(), it_->value().size());
         next = index + 1;
       }
       it_->Next();
@@ -281,12 +278,16 @@ void LoadKeyDirectory(const AuditState& s, Validator& directory) {
 }  // namespace
 
 void AuditEntries(AuditState& s, const AuditOptions& options) {
-  s.certificates.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(s.size, 1 << 22)));
+  const auto expected = static_cast<std::size_t>(std::min<std::uint64_t>(s.size, 1 << 22));
+  s.certificates.Reserve(expected);
+  s.expected_leaf_rows.reserve(expected);
+  s.expected_record_rows.reserve(expected);
   Validator directory(s.rules);
   LoadKeyDirectory(s, directory);
   Replay replay(s);
   EntryReader reader(s);
   std::deque<std::pair<std::unique_ptr<Chunk>, std::future<void>>> in_flight;
+  std::vector<std::unique_ptr<Chunk>> spare;  // applied, to reuse
   WorkerPool pool(options.threads);  // declared last: joined before the chunks go
   const std::size_t max_in_flight = 2 * static_cast<std::size_t>(options.threads) + 1;
   std::uint64_t done = 0;
@@ -295,13 +296,19 @@ void AuditEntries(AuditState& s, const AuditOptions& options) {
     examined.get();
     replay.Apply(*chunk);
     done += chunk->entries.size();
+    spare.push_back(std::move(chunk));
     in_flight.pop_front();
     if (options.progress) options.progress(AuditProgress{done, s.size});
   };
   for (std::uint64_t first = 0; first < s.size; first += kChunkEntries) {
-    auto chunk = std::make_unique<Chunk>();
-    chunk->first = first;
-    chunk->entries.resize(std::min(kChunkEntries, s.size - first));
+    std::unique_ptr<Chunk> chunk;
+    if (spare.empty()) {
+      chunk = std::make_unique<Chunk>();
+    } else {
+      chunk = std::move(spare.back());
+      spare.pop_back();
+    }
+    chunk->Reset(first, static_cast<std::size_t>(std::min(kChunkEntries, s.size - first)));
     reader.Fill(chunk.get());
     Chunk* raw = chunk.get();
     std::future<void> examined =

@@ -4,9 +4,10 @@
 //   audit.cpp          opens the store, picks the audited size, checks the
 //                      format, state and checkpoint rows, runs the passes;
 //   audit_entries.cpp  pass 1: entries in log order, leaf hashes and hash
-//                      tiles, the leaf-hash and record-hash rows of each
-//                      entry, and the replay of the log's rules;
-//   audit_rows.cpp     pass 2: every other stored row, in key order.
+//                      tiles, and the replay of the log's rules; it lists
+//                      the leaf-hash and record-hash row each entry implies;
+//   audit_rows.cpp     pass 2: every other stored row, in key order, and
+//                      the rows pass 1 listed, met in that same order.
 //
 // Thread safety: an AuditState belongs to the thread running the audit;
 // pass 1's workers read only `db` and `size`.
@@ -51,7 +52,38 @@ struct StringHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Holds strings at stable addresses, in blocks, without a heap allocation
+// each; nothing is freed before the arena.
+class TextArena {
+ public:
+  // A copy of `text` that lives as long as the arena.
+  std::string_view Add(std::string_view text);
+
+ private:
+  static constexpr std::size_t kBlockBytes = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t capacity_ = 0;  // of blocks_.back()
+  std::size_t used_ = 0;      // of blocks_.back()
+};
+
 inline constexpr std::uint64_t kNoEntry = ~std::uint64_t{0};
+
+// What a lookup of one index row found.
+struct Row {
+  enum State { kAbsent, kValue, kMalformed, kError } state = kAbsent;
+  std::uint64_t index = 0;  // kValue: the entry; kMalformed: the value's length
+  std::string error;        // kError
+};
+
+// A stored index value as a Row (kValue or kMalformed).
+Row RowOf(std::string_view value);
+
+// A leaf-hash or record-hash row that entry `index` implies: the key
+// without its tag byte is `hash`.
+struct ExpectedHashRow {
+  Hash256 hash;
+  std::uint64_t index;
+};
 
 // A certificate the replay accepted.
 struct CertificateInfo {
@@ -63,6 +95,47 @@ struct CertificateInfo {
   bool revocation_lenient = false;
   bool certificate_row_seen = false;
   bool revocation_row_seen = false;
+};
+
+// The certificates the replay accepted, by number: an open-addressing
+// table of 8-byte slots over the items in the order added, so that looking
+// up a number never issued (as the replay does for each certificate)
+// mostly touches one slot. Pointers into it stay valid until the next
+// Insert().
+class CertificateTable {
+ public:
+  struct Item {
+    std::string_view number;  // in numbers_
+    CertificateInfo info;
+  };
+
+  // Room for `count` certificates without growing.
+  void Reserve(std::size_t count);
+  // nullptr if `number` was never inserted.
+  CertificateInfo* Find(std::string_view number);
+  const CertificateInfo* Find(std::string_view number) const;
+  // The certificate `number`, added with a default CertificateInfo if it
+  // was not there; whether it was added.
+  std::pair<CertificateInfo*, bool> Insert(std::string_view number);
+  const std::vector<Item>& items() const { return items_; }
+  // Asks the CPU to fetch the slot where `number` starts, ahead of a
+  // Find() or Insert() of it.
+  void Prefetch(std::string_view number) const;
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;   // the hash's high half
+    std::uint32_t item = 0;  // 1 + index into items_; 0 if free
+  };
+  // The slot holding `number`, or the free slot where it belongs.
+  std::size_t Probe(std::string_view number, std::uint64_t hash) const;
+  // 1 + the index into items_ of `number`; 0 if absent.
+  std::uint32_t ItemOf(std::string_view number) const;
+  void Rehash(std::size_t slot_count);
+
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::vector<Item> items_;
+  TextArena numbers_;
 };
 
 // An accreditation row that an accepted accreditation implies.
@@ -82,7 +155,7 @@ struct AuditState {
   Findings findings;
 
   // Filled by pass 1, read by pass 2.
-  std::unordered_map<std::string, CertificateInfo, StringHash, std::equal_to<>> certificates;
+  CertificateTable certificates;
   std::vector<std::string> issuers;
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> issuer_ids;
   std::map<std::string, ExpectedRow> accreditation_rows;  // AccreditationKey -> row
@@ -94,6 +167,12 @@ struct AuditState {
   std::unordered_set<std::uint64_t> refused;
   // Index keys already named in a finding (not named twice).
   std::unordered_set<std::string> reported_keys;
+  // The leaf-hash / record-hash rows of the entries whose bytes the tree
+  // holds (pass 1 lists them in log order, pass 2 checks them in key
+  // order), but for the leaf-hash rows pass 1 looked up itself (an entry
+  // that disagrees with its tile).
+  std::vector<ExpectedHashRow> expected_leaf_rows;
+  std::vector<ExpectedHashRow> expected_record_rows;
   // Entries whose leaf-hash / record-hash row was found pointing at them.
   std::uint64_t leaf_rows_ok = 0;
   std::uint64_t record_rows_ok = 0;
@@ -102,6 +181,10 @@ struct AuditState {
   RegulatorReview review;
 
   std::uint32_t IssuerId(std::string_view issuer);
+  // Judges the row `key` (leaf-hash or record-hash) that entry `index`
+  // implies: counts it if it points at the entry, else the finding, and
+  // the key is named.
+  void CheckEntryRow(std::string_view key, const Row& row, std::uint64_t index);
   // Whether rows pointing at entry `index` are exempt from checks.
   bool Exempt(std::uint64_t index) const {
     return unreliable.count(index) != 0 || refused.count(index) != 0;

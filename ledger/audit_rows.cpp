@@ -4,11 +4,14 @@
 //   certificate, revocation, accreditation rows: each must be one that the
 //     replay of pass 1 implies, pointing at the entry it implies; then every
 //     implied row must have been seen;
-//   leaf-hash, record-hash rows: pass 1 found each entry's own row pointing
-//     at it. Here each row is counted; if there are more rows with a value
-//     below the tree size than pass 1 confirmed, a second scan of that kind
-//     reads the entry each row points at and names the rows whose key is
-//     not that entry's hash. (So the common, clean case reads no entry.)
+//   leaf-hash, record-hash rows: pass 1 listed the row each entry implies;
+//     sorted, the list is met with the stored rows as the scan reaches
+//     them, and each must point at its entry (a listed row the scan did not
+//     meet is read on its own: it is missing, or lay past a read error).
+//     Each row is counted; if there are more rows with a value below the
+//     tree size than entries confirmed, a second scan of that kind reads
+//     the entry each row points at and names the rows whose key is not
+//     that entry's hash. (So the common, clean case reads no entry.)
 //   tile rows: must be a full or partial tile of the audited tree (their
 //     contents were compared in pass 1);
 //   format, state, checkpoint: checked by audit.cpp; any other key is
@@ -39,12 +42,83 @@ std::uint64_t ReadU64(std::string_view in) {
   return v;
 }
 
+// The first 8 bytes of a hash as a number that orders as the bytes do.
+std::uint64_t Prefix(const Hash256& h) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | h[static_cast<std::size_t>(i)];
+  return v;
+}
+
+// Key order (the hash's bytes), then log order.
+bool HashLess(const ExpectedHashRow& a, const ExpectedHashRow& b) {
+  const std::uint64_t pa = Prefix(a.hash), pb = Prefix(b.hash);
+  if (pa != pb) return pa < pb;
+  return a.hash != b.hash ? a.hash < b.hash : a.index < b.index;
+}
+
+// The leaf-hash or record-hash rows pass 1 listed, in key order, met with
+// the stored rows of that kind as the scan reaches them.
+class ExpectedRows {
+ public:
+  ExpectedRows(AuditState& s, char tag, std::vector<ExpectedHashRow>& rows)
+      : s_(s), tag_(tag), rows_(rows) {
+    std::sort(rows_.begin(), rows_.end(), HashLess);
+  }
+
+  // The stored row `key` (of this kind) holding `value`: judges the listed
+  // rows with that key; those before it were not met.
+  void Meet(std::string_view key, std::string_view value) {
+    const std::string_view hash = key.substr(1);
+    for (; next_ < rows_.size(); ++next_) {
+      const std::string_view listed = AsChars(AsBytes(rows_[next_].hash));
+      const int order = listed.compare(hash);
+      if (order > 0) return;
+      if (order < 0) {
+        unmet_.push_back(next_);
+      } else {
+        s_.CheckEntryRow(key, RowOf(value), rows_[next_].index);
+      }
+    }
+  }
+
+  // Judges the rows not met, reading each (the scan is over).
+  void Finish() {
+    for (; next_ < rows_.size(); ++next_) unmet_.push_back(next_);
+    for (std::size_t i : unmet_) {
+      const std::string key = tag_ + std::string(AsChars(AsBytes(rows_[i].hash)));
+      std::string value;
+      const rocksdb::Status status =
+          s_.db->db->Get(rocksdb::ReadOptions(), ToSlice(key), &value);
+      Row row;
+      if (status.ok()) {
+        row = RowOf(value);
+      } else if (!status.IsNotFound()) {
+        row = Row{Row::kError, 0, status.ToString()};
+      }
+      s_.CheckEntryRow(key, row, rows_[i].index);
+    }
+    std::vector<ExpectedHashRow>().swap(rows_);
+  }
+
+ private:
+  AuditState& s_;
+  const char tag_;
+  std::vector<ExpectedHashRow>& rows_;
+  std::size_t next_ = 0;            // rows_[next_] is the next to meet
+  std::vector<std::size_t> unmet_;  // rows_ passed by with no stored row
+};
+
 class RowScan {
  public:
-  explicit RowScan(AuditState& s) : s_(s) {}
+  explicit RowScan(AuditState& s)
+      : s_(s),
+        leaf_rows_listed_(s, kLeafHashTag, s.expected_leaf_rows),
+        record_rows_listed_(s, kRecordHashTag, s.expected_record_rows) {}
 
   void Run() {
     const bool complete = Scan();
+    leaf_rows_listed_.Finish();
+    record_rows_listed_.Finish();
     if (!complete) return;  // rows after the read error were not seen
     ReportMissing();
     if (hash_rows_ > s_.leaf_rows_ok) RescanHashRows(kLeafHashTag);
@@ -170,6 +244,7 @@ class RowScan {
   }
 
   void CheckHashRow(std::string_view key, std::string_view value) {
+    (key[0] == kLeafHashTag ? leaf_rows_listed_ : record_rows_listed_).Meet(key, value);
     if (key.size() != 1 + sizeof(Hash256)) return Unexpected(key, "is not an index key");
     if (!IndexOf(key, value, /*implied=*/false)) return;
     ++(key[0] == kLeafHashTag ? hash_rows_ : record_rows_);
@@ -181,24 +256,23 @@ class RowScan {
       return Unexpected(key, "is not an index key");
     }
     const bool revocation = key[0] == 'v';
-    auto it = s_.certificates.find(number);
-    const bool implied =
-        it != s_.certificates.end() && (!revocation || it->second.revoked_by != kNoEntry);
+    CertificateInfo* found = s_.certificates.Find(number);
+    const bool implied = found != nullptr && (!revocation || found->revoked_by != kNoEntry);
     if (implied) {
-      (revocation ? it->second.revocation_row_seen : it->second.certificate_row_seen) = true;
+      (revocation ? found->revocation_row_seen : found->certificate_row_seen) = true;
     }
     const std::optional<std::uint64_t> index = IndexOf(key, value, implied);
     if (!index) return;
-    if (it != s_.certificates.end()) {
-      const CertificateInfo& c = it->second;
+    if (found != nullptr) {
+      const CertificateInfo& c = *found;
       if (!revocation && *index == c.index) return;
       if (revocation && c.revoked_by != kNoEntry && *index == c.revoked_by) return;
     }
     if (s_.Exempt(*index) && !implied) return;
     const std::string what = store::DescribeKey(key);
     const std::string target = "certificate \"" + std::string(number) + "\"";
-    if (it != s_.certificates.end()) {
-      const CertificateInfo& c = it->second;
+    if (found != nullptr) {
+      const CertificateInfo& c = *found;
       if (!revocation) {
         return Report(key, "index_mismatch", *index,
                       what + " points at entry " + std::to_string(*index) + ", but " + target +
@@ -247,7 +321,7 @@ class RowScan {
       std::string key;
     };
     std::vector<Missing> missing;
-    for (const auto& [number, c] : s_.certificates) {
+    for (const auto& [number, c] : s_.certificates.items()) {
       if (!c.lenient && !c.certificate_row_seen) {
         missing.push_back({c.index, store::CertificateKey(number)});
       }
@@ -304,6 +378,8 @@ class RowScan {
   }
 
   AuditState& s_;
+  ExpectedRows leaf_rows_listed_;    // by pass 1
+  ExpectedRows record_rows_listed_;  // likewise
   std::uint64_t hash_rows_ = 0;    // leaf-hash rows with a value below the size
   std::uint64_t record_rows_ = 0;  // record-hash rows likewise
 };

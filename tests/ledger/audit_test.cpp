@@ -26,19 +26,9 @@ using certledger::test::World;
 
 namespace {
 
-// The sample ledger, built once per test process and never changed; each
-// test audits its own copy.
-struct Golden {
-  World w;
-  TempDir dir{"audit_golden"};
-  std::string path = dir.path() + "/db";
-  test::SampleLedger sample = test::BuildSampleLedger(w, path);
-};
+using Golden = test::GoldenSample;
 
-Golden& GoldenLedger() {
-  static Golden golden;
-  return golden;
-}
+Golden& GoldenLedger() { return test::GoldenSampleLedger(); }
 
 // A copy of the sample ledger's directory, removed with the object.
 struct Copy {

@@ -75,6 +75,20 @@ inline SampleLedger BuildSampleLedger(World& w, const std::string& path) {
   return sample;
 }
 
+// The sample ledger in a temporary directory, built once per test process
+// and never changed; tests audit or change copies of it.
+struct GoldenSample {
+  World w;
+  TempDir dir{"audit_golden"};
+  std::string path = dir.path() + "/db";
+  SampleLedger sample = BuildSampleLedger(w, path);
+};
+
+inline GoldenSample& GoldenSampleLedger() {
+  static GoldenSample golden;
+  return golden;
+}
+
 }  // namespace certledger::test
 
 #endif  // CERTLEDGER_TESTS_LEDGER_AUDIT_TEST_UTIL_H_
