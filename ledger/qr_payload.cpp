@@ -101,6 +101,7 @@ Result<QrPayload> DecodeQrText(std::string_view text) {
   }
   out.record.assign(items[0].bytes().begin(), items[0].bytes().end());
   if (!items[1].is_array()) return Status::InvalidArgument("qr: disclosures is not an array");
+  out.disclosures.reserve(items[1].array().size());
   for (std::size_t i = 0; i < items[1].array().size(); ++i) {
     Result<Disclosure> d = DisclosureFromCbor(items[1].array()[i]);
     if (!d.ok()) return d.status().Annotate("qr: disclosure " + std::to_string(i));

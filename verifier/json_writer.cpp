@@ -11,6 +11,8 @@
 // 64-bit integers in decimal.
 #include "certledger/json_writer.h"
 
+#include <array>
+#include <charconv>
 #include <cstdlib>
 
 #include "certledger/utf8.h"
@@ -20,6 +22,18 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
+// Bytes that stand for themselves inside a string: %x20-21 / %x23-5B /
+// %x5D-7F. Bytes from 0x80 on are checked as UTF-8 below.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int b = 0x20; b < 0x80; ++b) plain[b] = b != '"' && b != '\\';
+  return plain;
+}();
+
+// Room for the first top-level value: most answers fit, so the text is not
+// copied as it grows.
+constexpr std::size_t kInitialCapacity = 4096;
+
 void AppendQuoted(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t pos = 0;
@@ -27,8 +41,7 @@ void AppendQuoted(std::string& out, std::string_view text) {
     // A run of printable ASCII that needs no escape, appended at once.
     std::size_t end = pos;
     while (end < text.size()) {
-      const auto b = static_cast<unsigned char>(text[end]);
-      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      if (!kPlain[static_cast<unsigned char>(text[end])]) break;
       ++end;
     }
     if (end > pos) {
@@ -95,6 +108,10 @@ void JsonWriter::BeforeValue() {
 
 void JsonWriter::Open(char c, Frame frame) {
   BeforeValue();
+  if (stack_.empty() && out_.empty()) {
+    out_.reserve(kInitialCapacity);
+    stack_.reserve(8);
+  }
   out_.push_back(c);
   stack_.push_back(frame);
   first_ = true;
@@ -144,14 +161,16 @@ JsonWriter& JsonWriter::String(std::string_view value) {
 
 JsonWriter& JsonWriter::Uint(std::uint64_t value) {
   BeforeValue();
-  out_.append(std::to_string(value));
+  char digits[20];
+  out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
   if (stack_.empty()) done_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::Int(std::int64_t value) {
   BeforeValue();
-  out_.append(std::to_string(value));
+  char digits[20];
+  out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
   if (stack_.empty()) done_ = true;
   return *this;
 }
