@@ -12,6 +12,8 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "cbor_internal.h"
@@ -172,7 +174,12 @@ Value& Decoder::NextSlot() {
       return parent.container->array().emplace_back();
     default:
       if (parent.has_key) return Codec::Entries(*parent.container).back().second;
-      return Codec::Entries(*parent.container).emplace_back().first;
+      // Piecewise: clang cannot tell that pair<Value, Value> (a recursive
+      // type) is default-constructible, and moved-in temporaries make GCC
+      // warn of uninitialized variant storage.
+      return Codec::Entries(*parent.container)
+          .emplace_back(std::piecewise_construct, std::tuple<>(), std::tuple<>())
+          .first;
   }
 }
 
